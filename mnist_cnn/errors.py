@@ -1,0 +1,17 @@
+"""The project's own exceptions: each carries one sentence a person can act on."""
+
+
+class MnistCnnError(Exception):
+    """Base class: the message is meant to be shown to a person as it is."""
+
+
+class InputError(MnistCnnError):
+    """An image (file, array or upload) that cannot be turned into a digit."""
+
+
+class CheckpointError(MnistCnnError):
+    """A checkpoint file that is missing, damaged or not one of ours."""
+
+
+class DataUnavailable(MnistCnnError):
+    """MNIST is neither on disk nor downloadable."""

@@ -1,0 +1,102 @@
+"""Evaluate a checkpoint on the MNIST test set: accuracy, per-class accuracy, confusion matrix.
+
+    python -m mnist_cnn.evaluate [--checkpoint P] [--data-dir D] [--json] [--confusion-png F]
+"""
+
+import argparse
+import json
+import sys
+
+import torch
+from torch import nn
+
+from mnist_cnn.config import CLASSES, DEFAULT_CHECKPOINT
+from mnist_cnn.errors import MnistCnnError
+from mnist_cnn.transforms import Normalization
+
+
+@torch.inference_mode()
+def predict_labels(model: nn.Module, images: torch.Tensor, norm: Normalization, batch_size: int = 1000) -> torch.Tensor:
+    """Predicted class for each uint8 image (N, 28, 28), in batches."""
+    model.eval()
+    device = next(model.parameters()).device
+    preds = [
+        model(norm(norm.to_float(images[i : i + batch_size])).to(device)).argmax(1).cpu()
+        for i in range(0, len(images), batch_size)
+    ]
+    return torch.cat(preds)
+
+
+def confusion_matrix(labels: torch.Tensor, preds: torch.Tensor, n: int = len(CLASSES)) -> torch.Tensor:
+    """n x n counts: rows are true classes, columns predicted classes."""
+    return torch.bincount(labels * n + preds, minlength=n * n).reshape(n, n)
+
+
+def summarize(labels: torch.Tensor, preds: torch.Tensor) -> dict:
+    """Accuracy, count, per-class accuracy and confusion matrix as plain Python values."""
+    cm = confusion_matrix(labels, preds)
+    per_class = (cm.diag().float() / cm.sum(1).clamp(min=1).float()).tolist()
+    return {
+        "accuracy": (preds == labels).float().mean().item(),
+        "n": len(labels),
+        "per_class": {c: round(a, 6) for c, a in zip(CLASSES, per_class)},
+        "confusion": cm.tolist(),
+    }
+
+
+def format_report(result: dict) -> str:
+    """A human-readable report: accuracy, per-class accuracy and the confusion matrix."""
+    lines = [f"accuracy {result['accuracy'] * 100:.2f} % on {result['n']} test images", "", "per class:"]
+    lines += [f"  {c}: {a * 100:6.2f} %" for c, a in result["per_class"].items()]
+    lines += ["", "confusion (rows: true, columns: predicted):", "     " + "".join(f"{c:>6}" for c in CLASSES)]
+    lines += [f"  {c}: " + "".join(f"{v:>6}" for v in row) for c, row in zip(CLASSES, result["confusion"])]
+    return "\n".join(lines)
+
+
+def save_confusion_png(cm: list[list[int]], path: str) -> None:
+    """Draw the confusion matrix as a heat map PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 5))
+    im = ax.imshow(torch.tensor(cm).float().log1p(), cmap="Blues")
+    for i, row in enumerate(cm):
+        for j, v in enumerate(row):
+            ax.text(j, i, str(v), ha="center", va="center", fontsize=7)
+    ax.set(xticks=range(10), yticks=range(10), xlabel="predicted", ylabel="true", title="MNIST test confusion")
+    fig.colorbar(im, label="log(1 + count)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--checkpoint", default=str(DEFAULT_CHECKPOINT), help="checkpoint to evaluate")
+    parser.add_argument("--data-dir", help="MNIST folder (default: $MNIST_DATA_DIR or ./data)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
+    parser.add_argument("--confusion-png", help="also save the confusion matrix as a PNG here")
+    args = parser.parse_args(argv)
+
+    from mnist_cnn.checkpoint import load_checkpoint
+    from mnist_cnn.data import load_mnist
+
+    try:
+        model, meta = load_checkpoint(args.checkpoint)
+        images, labels = load_mnist(args.data_dir, train=False)
+    except MnistCnnError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    result = summarize(labels, predict_labels(model, images, Normalization(meta["mean"], meta["std"])))
+    if args.confusion_png:
+        save_confusion_png(result["confusion"], args.confusion_png)
+    print(format_report(result))
+    if args.json:
+        print(json.dumps({"checkpoint": args.checkpoint, **result}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,290 @@
+"""Turn any drawing, upload or photo into a 28x28 image made the way MNIST's digits were made.
+
+MNIST digits are white on black, anti-aliased, fitted into 20x20 keeping their aspect ratio and
+placed in 28x28 with their centre of mass at the centre. People draw thick black strokes anywhere
+on a big white canvas, or photograph paper. `preprocess` bridges the two with a chain of small,
+named steps, each usable and testable on its own:
+
+    load -> upright -> shrink -> gray_and_alpha -> composite_alpha -> ink_map -> stretch_contrast
+         -> crop_to_ink -> normalize_stroke -> fit_into_box -> center_by_mass
+"""
+
+import io
+import os
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+from scipy import ndimage
+
+from mnist_cnn.config import DIGIT_BOX, IMAGE_SIZE
+from mnist_cnn.errors import InputError
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""Uploads larger than this are refused before decoding."""
+
+MAX_PIXELS = 50_000_000
+"""Images with more pixels than this (about 7000x7000) are refused before decoding."""
+
+WORK_SIZE = 256
+"""Large images are shrunk so their longer side is about this before the pixel-level steps."""
+
+MIN_CONTRAST = 0.08
+"""Below this difference between ink and paper (in 0..1) the image is treated as blank."""
+
+STROKE_RATIO = 0.12
+"""MNIST's typical stroke width as a share of the digit's height (about 2.4 px of 20)."""
+
+ImageSource = str | os.PathLike | bytes | Image.Image | np.ndarray
+
+
+def load(source: ImageSource) -> Image.Image:
+    """Open a file path, bytes, PIL image or numpy array as a PIL image, refusing what is too big or not an image."""
+    if isinstance(source, Image.Image):
+        image = source
+    elif isinstance(source, np.ndarray):
+        return Image.fromarray(array_to_uint8(source))
+    elif isinstance(source, (bytes, bytearray)):
+        image = open_bytes(bytes(source), "The image")
+    elif isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        if not path.is_file():
+            raise InputError(f"{path} is not a file.")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InputError(f"{path.name} is larger than {MAX_FILE_BYTES // 2**20} MB; please send a smaller image.")
+        image = open_bytes(path.read_bytes(), path.name)
+    else:
+        raise InputError(f"Cannot read an image from a {type(source).__name__}.")
+    check_pixel_count(*image.size)
+    return image
+
+
+def open_bytes(data: bytes, name: str) -> Image.Image:
+    """Decode image bytes with PIL; one clear sentence when they are empty, truncated or not an image."""
+    if not data:
+        raise InputError(f"{name} is empty (0 bytes).")
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"{name} is larger than {MAX_FILE_BYTES // 2**20} MB; please send a smaller image.")
+    try:
+        image = Image.open(io.BytesIO(data))
+        check_pixel_count(*image.size)
+        image.load()
+    except InputError:
+        raise
+    except Image.DecompressionBombError:
+        raise InputError(f"{name} claims more pixels than the {MAX_PIXELS // 1_000_000}-megapixel limit.") from None
+    except UnidentifiedImageError:
+        raise InputError(f"{name} is not an image format we can read (PNG, JPEG, WebP, BMP or GIF).") from None
+    except (OSError, ValueError, SyntaxError, EOFError):
+        raise InputError(f"{name} is damaged or truncated and cannot be decoded.") from None
+    return image
+
+
+def check_pixel_count(width: int, height: int) -> None:
+    if width < 1 or height < 1:
+        raise InputError("The image has no pixels.")
+    if width * height > MAX_PIXELS:
+        raise InputError(f"The image is {width}x{height} pixels; the limit is {MAX_PIXELS // 1_000_000} megapixels.")
+
+
+def array_to_uint8(array: np.ndarray) -> np.ndarray:
+    """Validate an H x W (x 1, 3 or 4) array of any numeric dtype and return it as uint8."""
+    if array.dtype == bool:
+        array = array.astype(np.uint8) * 255
+    if not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
+        raise InputError(f"Image arrays must hold numbers, not {array.dtype}.")
+    if array.ndim == 3 and array.shape[2] == 1:
+        array = array[:, :, 0]
+    if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] not in (3, 4)):
+        raise InputError(f"Image arrays must be H x W, H x W x 3 or H x W x 4; got shape {array.shape}.")
+    check_pixel_count(array.shape[1], array.shape[0])
+    if np.issubdtype(array.dtype, np.floating):
+        if not np.isfinite(array).all():
+            raise InputError("The image array contains NaN or infinite values.")
+        low, high = float(array.min()), float(array.max())
+        if low < 0 or high > 255:
+            raise InputError(f"Float pixels must lie in 0..1 or 0..255; these span {low:g}..{high:g}.")
+        scale = 255.0 if high <= 1.0 else 1.0
+        return np.clip(np.rint(array * scale), 0, 255).astype(np.uint8)
+    if array.dtype == np.uint8:
+        return array
+    info = np.iinfo(array.dtype)
+    low, high = int(array.min()), int(array.max())
+    if low < 0:
+        raise InputError(f"Integer pixels must not be negative; these span {low}..{high}.")
+    if high <= 255 and info.max > 65535:
+        return array.astype(np.uint8)
+    return (array.astype(np.float64) * 255.0 / info.max).round().astype(np.uint8)
+
+
+def upright(image: Image.Image) -> Image.Image:
+    """Apply the EXIF orientation a camera recorded, so the digit stands as it was photographed."""
+    try:
+        return ImageOps.exif_transpose(image)
+    except (OSError, ValueError, SyntaxError):
+        return image
+
+
+def shrink(image: Image.Image, size: int = WORK_SIZE) -> Image.Image:
+    """Reduce large images by an integer factor (area-averaged) so the longer side is near `size`."""
+    image = standard_mode(image)
+    factor = max(image.size) // size
+    return image.reduce(factor) if factor >= 2 else image
+
+
+def standard_mode(image: Image.Image) -> Image.Image:
+    """Convert any PIL mode (palette, CMYK, 16-bit, 1-bit ...) to L, LA, RGB or RGBA."""
+    if image.mode in ("L", "LA", "RGB", "RGBA"):
+        return image
+    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        pixels = np.asarray(image, dtype=np.float64)
+        peak = 65535.0 if image.mode.startswith("I;16") or pixels.max() > 255 else 255.0
+        return Image.fromarray(np.clip(pixels / peak * 255.0, 0, 255).astype(np.uint8))
+    has_alpha = image.mode in ("PA", "La") or "transparency" in image.info or image.mode.endswith("A")
+    return image.convert("RGBA" if has_alpha else "RGB")
+
+
+def gray_and_alpha(image: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
+    """Luminance and (if any) opacity as float32 arrays in 0..1."""
+    image = standard_mode(image)
+    if image.mode in ("LA", "RGBA"):
+        la = np.asarray(image.convert("LA"), dtype=np.float32) / 255.0
+        return la[:, :, 0], la[:, :, 1]
+    return np.asarray(image.convert("L"), dtype=np.float32) / 255.0, None
+
+
+def composite_alpha(gray: np.ndarray, alpha: np.ndarray | None) -> np.ndarray:
+    """Flatten transparency over the background that contrasts with the visible ink.
+
+    Dark strokes on a transparent layer go over white; light strokes over black. A fully
+    transparent image becomes uniform (blank).
+    """
+    if alpha is None or alpha.min() >= 0.99:
+        return gray
+    if alpha.max() < 0.05:
+        return np.zeros_like(gray)
+    ink_brightness = float((gray * alpha).sum() / alpha.sum())
+    background = 1.0 if ink_brightness < 0.5 else 0.0
+    return gray * alpha + background * (1.0 - alpha)
+
+
+def ink_map(gray: np.ndarray) -> np.ndarray:
+    """Ink strength in 0..1 (ink high), whichever side is ink and however uneven the lighting.
+
+    The paper is the majority: if the median is nearer the brightest pixels, ink is dark. The
+    local paper level is estimated by a grey closing (or opening) wider than any stroke, and the
+    ink is what stands out from it, which removes shadows and lighting gradients.
+    """
+    low, high = float(gray.min()), float(gray.max())
+    if high - low < MIN_CONTRAST:
+        return np.zeros_like(gray)
+    size = max(3, max(gray.shape) // 4)
+    if np.median(gray) > (low + high) / 2:
+        return np.clip(ndimage.grey_closing(gray, size=(size, size)) - gray, 0, 1)
+    return np.clip(gray - ndimage.grey_opening(gray, size=(size, size)), 0, 1)
+
+
+def stretch_contrast(ink: np.ndarray) -> np.ndarray | None:
+    """Map faint paper texture to 0 and solid ink to 1, keeping the anti-aliased edge between; None if blank."""
+    peak = float(np.percentile(ink, 99.7)) if ink.size > 400 else float(ink.max())
+    if peak < MIN_CONTRAST:
+        return None
+    return np.clip((ink - 0.25 * peak) / (0.6 * peak), 0, 1).astype(np.float32)
+
+
+def crop_to_ink(ink: np.ndarray) -> np.ndarray | None:
+    """Crop to the digit's strokes, ignoring specks and lines along the page border; None if nothing is left."""
+    labels, count = ndimage.label(ink > 0.5)
+    if count == 0:
+        return None
+    index = np.arange(1, count + 1)
+    areas = ndimage.sum_labels(np.ones_like(ink), labels, index)
+    boxes = ndimage.find_objects(labels)
+    h, w = ink.shape
+    keep = areas >= max(2.0, 0.08 * areas.max())
+    border = np.array([is_border_line(box, h, w) for box in boxes])
+    if (keep & ~border).any():
+        keep &= ~border
+    kept = np.isin(labels, index[keep])
+    kept = ndimage.binary_dilation(kept, iterations=2)
+    rows, cols = np.nonzero(kept)
+    if rows.size == 0:
+        return None
+    cropped = np.where(kept, ink, 0.0)[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
+    return cropped.astype(np.float32)
+
+
+def is_border_line(box: tuple[slice, slice], h: int, w: int) -> bool:
+    """A component that touches the image edge and runs along most of it: a page edge or a frame."""
+    rows, cols = box
+    touches = rows.start == 0 or cols.start == 0 or rows.stop == h or cols.stop == w
+    long_thin = (rows.stop - rows.start > 0.8 * h and cols.stop - cols.start < 0.1 * w) or (
+        cols.stop - cols.start > 0.8 * w and rows.stop - rows.start < 0.1 * h
+    )
+    return touches and long_thin
+
+
+def stroke_width(ink: np.ndarray) -> float:
+    """Typical stroke width in pixels: four times the mean distance of ink pixels to the paper."""
+    mask = ink > 0.5
+    if not mask.any():
+        return 0.0
+    return 4.0 * float(ndimage.distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1][mask].mean())
+
+
+def normalize_stroke(ink: np.ndarray, ratio: float = STROKE_RATIO, size: int = 64) -> np.ndarray:
+    """Bring the stroke width near MNIST's pen: thin sketchpad-thick strokes, thicken hairlines.
+
+    Works on the digit resized to `size` pixels (longer side), so the result does not depend on
+    the resolution of the input; returns the digit at that size.
+    """
+    ink = fit_into_box(ink, size)
+    width, target = stroke_width(ink), ratio * size
+    if width > 1.3 * target:
+        thinned = ndimage.grey_erosion(ink, footprint=disk(int(round((width - target) / 2))))
+        # never erase the digit: a stroke much thinner than the average would vanish
+        return thinned if thinned.sum() > 0.3 * ink.sum() else ink
+    if 0 < width < 0.6 * target:
+        return ndimage.grey_dilation(ink, footprint=disk(max(1, int(round((target - width) / 2)))))
+    return ink
+
+
+def disk(radius: int) -> np.ndarray:
+    y, x = np.ogrid[-radius : radius + 1, -radius : radius + 1]
+    return x * x + y * y <= radius * radius + radius
+
+
+def fit_into_box(ink: np.ndarray, box: int = DIGIT_BOX) -> np.ndarray:
+    """Resize so the longer side is `box` pixels, keeping the aspect ratio, anti-aliased."""
+    h, w = ink.shape
+    scale = box / max(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    resized = Image.fromarray(ink.astype(np.float32), mode="F").resize(size, Image.Resampling.LANCZOS)
+    out = np.clip(np.asarray(resized, dtype=np.float32), 0, 1)
+    peak = out.max()
+    # thin strokes lose their peak when shrunk; MNIST's strokes always reach full white
+    return out / peak if peak > 0 else out
+
+
+def center_by_mass(ink: np.ndarray, size: int = IMAGE_SIZE) -> np.ndarray:
+    """Place the digit in a size x size black square with its centre of mass at the centre."""
+    h, w = ink.shape
+    cy, cx = ndimage.center_of_mass(ink) if ink.sum() > 0 else (h / 2, w / 2)
+    top = int(np.clip(round(size / 2 - cy), 0, size - h))
+    left = int(np.clip(round(size / 2 - cx), 0, size - w))
+    out = np.zeros((size, size), dtype=np.float32)
+    out[top : top + h, left : left + w] = ink
+    return out
+
+
+def preprocess(source: ImageSource) -> np.ndarray | None:
+    """The whole chain: any image -> 28x28 float32 in 0..1, white digit on black; None when there is no digit."""
+    image = shrink(upright(load(source)))
+    ink = ink_map(composite_alpha(*gray_and_alpha(image)))
+    ink = stretch_contrast(ink)
+    if ink is None:
+        return None
+    ink = crop_to_ink(ink)
+    if ink is None:
+        return None
+    return center_by_mass(fit_into_box(normalize_stroke(ink)))

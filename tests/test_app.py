@@ -1,0 +1,110 @@
+"""The page's wiring and its API, against a running app (see conftest.app_url)."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from mnist_cnn.render import stroke_digit
+from tests.conftest import start_app, stop_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def client(app_url):
+    from gradio_client import Client
+
+    return Client(app_url, verbose=False)
+
+
+@pytest.fixture
+def seven_png(tmp_path):
+    path = tmp_path / "seven.png"
+    stroke_digit(7, np.random.default_rng(3), canvas=280, width=14).save(path)
+    return path
+
+
+def test_predict_endpoint_returns_the_charts_label_dict(client, seven_png):
+    from gradio_client import handle_file
+
+    result = client.predict(handle_file(str(seven_png)), api_name="/predict")
+    assert result["label"] == "7"
+    assert {c["label"] for c in result["confidences"]} == {str(d) for d in range(10)}
+
+
+def test_bad_file_over_the_api_is_one_sentence_and_the_server_goes_on(client, tmp_path, seven_png):
+    from gradio_client import handle_file
+    from gradio_client.exceptions import AppError
+
+    fake = tmp_path / "fake.png"
+    fake.write_text("this is not a picture")
+    with pytest.raises(AppError, match="not an image format we can read"):
+        client.predict(handle_file(str(fake)), api_name="/predict")
+    assert client.predict(handle_file(str(seven_png)), api_name="/predict")["label"] == "7"
+
+
+def test_blank_image_over_the_api_says_no_digit(client, tmp_path):
+    from gradio_client import handle_file
+    from gradio_client.exceptions import AppError
+
+    blank = tmp_path / "blank.png"
+    Image.new("L", (200, 200), 255).save(blank)
+    with pytest.raises(AppError, match="No digit"):
+        client.predict(handle_file(str(blank)), api_name="/predict")
+
+
+def test_readme_client_example_runs(app_url, tmp_path):
+    readme = (ROOT / "README.md").read_text()
+    code = re.search(r"```python\n(from gradio_client.*?)```", readme, re.S).group(1)
+    code = code.replace("http://127.0.0.1:7860", app_url)
+    code = code.replace("examples/drawn_7.png", str(ROOT / "examples" / "drawn_7.png"))
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert "'label': '7'" in run.stdout
+
+
+def test_spaces_front_matter_matches_the_pins():
+    import yaml
+
+    text = (ROOT / "README.md").read_text()
+    meta = yaml.safe_load(text.split("---")[1])
+    pins = dict(line.split("==") for line in (ROOT / "requirements.txt").read_text().splitlines() if "==" in line)
+    assert meta["sdk"] == "gradio" and meta["app_file"] == "app.py"
+    assert meta["sdk_version"] == pins["gradio"]
+    for key in ("title", "emoji", "colorFrom", "colorTo", "pinned", "license", "short_description"):
+        assert key in meta
+    assert len(meta["short_description"]) <= 60
+
+
+def test_share_without_network_says_so_in_one_line_and_keeps_serving():
+    import urllib.request
+
+    process, url = start_app("--share")
+    try:
+        assert urllib.request.urlopen(url, timeout=10).status == 200
+    finally:
+        out = stop_app(process)
+    lines = [line for line in out.splitlines() if "share" in line.lower()]
+    assert len(lines) == 1 and "serving locally" in lines[0], out
+
+
+def test_bad_checkpoint_stops_the_start_with_one_line(tmp_path):
+    bad = tmp_path / "bad.safetensors"
+    bad.write_bytes(b"\x00" * 100)
+    run = subprocess.run([sys.executable, "app.py", "--checkpoint", str(bad)], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode != 0
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Cannot start: Checkpoint") and str(bad) in lines[0]
+
+
+def test_page_functions_clear_the_chart_for_an_empty_canvas():
+    import app
+
+    chart, verdict, model_input = app.on_sketch({"composite": np.full((280, 280, 4), 255, np.uint8)})
+    assert chart is None and model_input is None and "Draw a digit" in verdict

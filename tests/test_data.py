@@ -1,0 +1,38 @@
+import subprocess
+import sys
+
+import pytest
+
+from mnist_cnn.data import load_mnist, resolve_data_dir
+from mnist_cnn.errors import DataUnavailable
+
+
+def test_option_beats_environment_beats_default(monkeypatch, tmp_path):
+    monkeypatch.setenv("MNIST_DATA_DIR", str(tmp_path / "env"))
+    assert resolve_data_dir(tmp_path / "opt") == tmp_path / "opt"
+    assert resolve_data_dir() == tmp_path / "env"
+    monkeypatch.delenv("MNIST_DATA_DIR")
+    assert str(resolve_data_dir()) == "data"
+
+
+def test_loads_the_test_set_as_tensors(mnist_test):
+    images, labels = mnist_test
+    assert images.shape == (10_000, 28, 28) and labels.shape == (10_000,)
+    assert set(labels.unique().tolist()) == set(range(10))
+
+
+def test_missing_data_offline_is_one_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setattr("torchvision.datasets.MNIST.mirrors", ["http://127.0.0.1:9/"])
+    with pytest.raises(DataUnavailable, match=str(tmp_path)):
+        load_mnist(tmp_path, train=False)
+
+
+def test_cli_without_data_exits_2_with_one_line_and_no_traceback(tmp_path):
+    run = subprocess.run(
+        [sys.executable, "-m", "mnist_cnn.evaluate", "--data-dir", str(tmp_path / "empty")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and "MNIST_DATA_DIR" in lines[0] and str(tmp_path / "empty") in lines[0]
