@@ -205,14 +205,15 @@ def train(args: argparse.Namespace) -> dict:
             "train_seconds": round(elapsed, 1), "device": str(device), "threads": torch.get_num_threads(),
             "torch": torch.__version__, "torchvision": torchvision.__version__, "python": platform.python_version(),
         }
-        save_checkpoint(model, output, metadata)
         state = {
             "epoch": epoch, "elapsed": elapsed, "history": history, "model": model.state_dict(),
             "optimizer": optimizer.state_dict(), "schedule": schedule.state_dict(),
             "generator": generator.get_state(),
             "torch_rng": torch.get_rng_state(),
         }
+        # the resume state first: a kill between the two writes then resumes after this epoch, not before it
         atomic_write(state_path(output), lambda tmp, state=state: torch.save(state, tmp))
+        save_checkpoint(model, output, metadata)
 
     save_training_curve(history, output.with_suffix(".png"))
     state_path(output).unlink(missing_ok=True)

@@ -1,0 +1,70 @@
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from mnist_cnn.errors import InputError
+from mnist_cnn.render import stroke_digit
+
+
+@pytest.fixture(scope="module")
+def drawn(tmp_path_factory):
+    """Black-on-white drawings of every digit, as PNG files."""
+    folder = tmp_path_factory.mktemp("drawn")
+    rng = np.random.default_rng(7)
+    paths = {}
+    for digit in range(10):
+        paths[digit] = folder / f"{digit}.png"
+        stroke_digit(digit, rng).convert("RGB").save(paths[digit])
+    return paths
+
+
+def test_predict_accepts_paths_pil_images_and_arrays(classifier, drawn):
+    image = Image.open(drawn[3])
+    for source in (drawn[3], str(drawn[3]), image, np.asarray(image), np.asarray(image.convert("L")),
+                   np.asarray(image.convert("RGBA")), np.asarray(image, dtype=np.float32) / 255):
+        result = classifier.predict(source)
+        assert result.digit == 3
+        assert result.model_input.shape == (28, 28)
+        assert abs(sum(result.probabilities.values()) - 1) < 1e-4
+        assert result.confidence == max(result.probabilities.values())
+
+
+def test_drawn_digits_are_recognized(classifier, drawn):
+    assert [classifier.predict(drawn[d]).digit for d in range(10)] == list(range(10))
+
+
+def test_blank_image_is_no_digit_not_a_guess(classifier):
+    result = classifier.predict(np.full((300, 300), 255, np.uint8))
+    assert result.digit is None and result.message and result.probabilities == {}
+
+
+def test_unreadable_input_raises_our_error(classifier):
+    with pytest.raises(InputError):
+        classifier.predict(np.full((10, 10), np.nan))
+
+
+def test_cli_prints_one_json_line_per_file_and_carries_on_after_errors(drawn, tmp_path):
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n truncated")
+    blank = tmp_path / "blank.png"
+    Image.new("L", (64, 64), 255).save(blank)
+    files = [str(drawn[7]), str(broken), str(blank), str(drawn[0])]
+    run = subprocess.run([sys.executable, "-m", "mnist_cnn.predict", "--json", *files], capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 1
+    lines = [json.loads(line) for line in run.stdout.strip().splitlines()]
+    assert [line["file"] for line in lines] == files
+    assert lines[0]["digit"] == 7 and set(lines[0]["probabilities"]) == {str(d) for d in range(10)}
+    assert set(lines[1]) == {"file", "error"} and "damaged" in lines[1]["error"]
+    assert lines[2]["digit"] is None and "blank" in lines[2]["message"]
+    assert lines[3]["digit"] == 0
+
+
+def test_cli_plain_output_reads_naturally(drawn):
+    run = subprocess.run([sys.executable, "-m", "mnist_cnn.predict", str(drawn[4])], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0 and run.stdout.startswith(f"{drawn[4]}: 4 (")

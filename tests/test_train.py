@@ -1,0 +1,90 @@
+"""Training end to end on a few thousand images: checkpoints, normalization, interruption and resume."""
+
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from mnist_cnn.checkpoint import load_checkpoint, read_metadata
+from mnist_cnn.errors import CheckpointError
+from mnist_cnn.predict import DigitClassifier
+from mnist_cnn.transforms import Normalization
+
+TINY = ["--arch", "seed", "--optimizer", "adamw", "--lr", "3e-3", "--schedule", "onecycle", "--train-limit", "3000"]
+
+
+def train(*args, **kwargs):
+    return subprocess.Popen([sys.executable, "-m", "mnist_cnn.train", *TINY, *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+def test_articles_normalization_travels_with_the_checkpoint(tmp_path, mnist_test):
+    out = tmp_path / "article.safetensors"
+    run = train("--preset", "article", "--epochs", "2", "--train-limit", "6000", "--output", str(out))
+    stdout, stderr = run.communicate(timeout=300)
+    assert run.returncode == 0, stderr
+    assert "test acc" in stdout and "done:" in stdout
+    assert out.with_suffix(".png").exists()
+    classifier = DigitClassifier.from_checkpoint(out)
+    assert (classifier.normalization.mean, classifier.normalization.std) == (0.5, 0.5)
+    images, labels = mnist_test
+    inputs, truth = images[:500].numpy() / 255.0, labels[:500].numpy()
+    right = np.mean([classifier.probabilities(x).argmax() for x in inputs] == truth)
+    classifier.normalization = Normalization()  # MNIST's own mean/std: not what this checkpoint learned
+    wrong = np.mean([classifier.probabilities(x).argmax() for x in inputs] == truth)
+    assert right >= 0.9 and right > wrong
+
+
+def wait_for_epoch(path, epoch, timeout=240):
+    """Wait until the checkpoint at `path` records at least `epoch` finished epochs."""
+    deadline = time.monotonic() + timeout
+    while True:
+        assert time.monotonic() < deadline, f"{path} never reached epoch {epoch}"
+        try:
+            if read_metadata(path)["epochs"] >= epoch:
+                return
+        except CheckpointError:
+            pass
+        time.sleep(0.05)
+
+
+@pytest.mark.slow
+def test_interrupted_training_keeps_its_last_epoch_and_resumes(tmp_path):
+    out = tmp_path / "run.safetensors"
+    state = tmp_path / "run.safetensors.resume.pt"
+    args = ["--epochs", "4", "--output", str(out)]
+
+    first = train(*args)
+    wait_for_epoch(out, 1)
+    first.send_signal(signal.SIGTERM)
+    _, stderr = first.communicate(timeout=60)
+    assert first.returncode == 130
+    assert "Traceback" not in stderr and "--resume" in stderr
+    _, meta = load_checkpoint(out)
+    done = meta["epochs"]
+    assert 1 <= done < 4
+
+    second = train(*args, "--resume")  # kill it hard once it has finished another epoch
+    wait_for_epoch(out, done + 1)
+    second.kill()
+    second.communicate(timeout=60)
+    _, meta = load_checkpoint(out)  # a kill mid-write still leaves a whole checkpoint
+    assert meta["epochs"] > done
+
+    third = train(*args, "--resume")
+    stdout, stderr = third.communicate(timeout=300)
+    assert third.returncode == 0, stderr
+    resumed_after = int(re.search(r"after epoch (\d+) of 4", stdout).group(1))
+    assert resumed_after >= meta["epochs"]
+    _, final = load_checkpoint(out)
+    assert final["epochs"] == 4 and not state.exists()
+
+
+def test_resume_without_a_run_is_one_clear_error(tmp_path):
+    run = train("--resume", "--epochs", "1", "--output", str(tmp_path / "none.safetensors"))
+    _, stderr = run.communicate(timeout=120)
+    assert run.returncode == 2 and stderr.strip().startswith("error: Nothing to resume")
