@@ -31,7 +31,8 @@ TORCH_THREADS = 1
 CONCURRENCY = 4
 
 # Sends the sketchpad's picture straight from the browser after each stroke: the editor's own
-# change event first encodes and uploads three full-size layers, which costs most of a second.
+# change event first encodes and uploads three full-size layers, which costs most of a second,
+# and can arrive after a later "clear".
 STROKE_JS = """
 async () => {
   const editor = window.editor;
@@ -54,6 +55,17 @@ PICK_BRUSH_JS = """
   pick();
 }
 """
+
+
+class RawImage(gr.Image):
+    """An image box that hands the uploaded file over untouched: Gradio's own decoding would turn a
+    damaged or disguised file into a silent error, while mnist_cnn explains what is wrong with it."""
+
+    def get_block_name(self) -> str:
+        return "image"
+
+    def preprocess(self, payload) -> str | None:
+        return None if payload is None else payload.path
 
 
 def load_classifier(path: str | None) -> DigitClassifier:
@@ -90,16 +102,8 @@ def recognize(image) -> Prediction:
         raise gr.Error(str(exc), print_exception=False) from None
 
 
-def on_sketch(value: dict | None):
-    """The sketchpad's full value (after Gradio's upload): the reliable path after strokes, undo and clear."""
-    composite = (value or {}).get("composite")
-    if composite is None:
-        return show(Prediction(digit=None, confidence=0.0))
-    return show(recognize(composite))
-
-
 def on_stroke(data_url: str | None):
-    """The fast path: a PNG of the canvas sent by the browser right after the stroke."""
+    """A PNG of the canvas, sent by the browser right after each stroke, undo or clear."""
     if not data_url or not data_url.startswith("data:image/png;base64,"):
         return gr.skip(), gr.skip(), gr.skip()
     return show(recognize(base64.b64decode(data_url.split(",", 1)[1])))
@@ -152,7 +156,7 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
                     label="Draw here",
                 )
             with gr.Tab("Upload"):
-                upload = gr.Image(
+                upload = RawImage(
                     elem_id="upload", type="filepath", sources=["upload", "clipboard"], label="Picture of a digit"
                 )
                 if EXAMPLES:
@@ -166,7 +170,7 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
     outputs = [chart, answer, model_input]
     private = {"show_progress": "hidden", "api_visibility": "private"}
     sketchpad.input(on_stroke, inputs=stroke_data, outputs=outputs, js=STROKE_JS, trigger_mode="always_last", **private)
-    sketchpad.change(on_sketch, inputs=sketchpad, outputs=outputs, trigger_mode="always_last", **private)
+    sketchpad.clear(lambda: show(Prediction(digit=None, confidence=0.0)), outputs=outputs, **private)
     upload.change(on_upload, inputs=upload, outputs=outputs, **private)
     gr.api(predict, api_name="predict")
     demo.load(None, js=PICK_BRUSH_JS)

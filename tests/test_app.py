@@ -105,8 +105,13 @@ def test_bad_checkpoint_stops_the_start_with_one_line(tmp_path):
     assert len(lines) == 1 and lines[0].startswith("Cannot start: Checkpoint") and str(bad) in lines[0]
 
 
-def test_page_functions_clear_the_chart_for_an_empty_canvas():
+def test_page_shows_the_hint_for_an_empty_canvas():
+    import base64
+    import io
+
     import app
 
-    chart, verdict, model_input = app.on_sketch({"composite": np.full((280, 280, 4), 255, np.uint8)})
+    buffer = io.BytesIO()
+    Image.new("RGBA", (140, 140), "white").save(buffer, format="PNG")
+    chart, verdict, model_input = app.on_stroke("data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode())
     assert chart is None and model_input is None and "Draw a digit" in verdict

@@ -1,0 +1,68 @@
+"""The page in headless Chromium: draw straight after load, see the answer, clear, upload."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+
+from mnist_cnn.render import stroke_digit
+from tests.pagedriver import CHROMIUM_FLAGS, clear_canvas, draw_digit, open_page, top_label, wait_for_label
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, app_url):
+    page = open_page(browser, app_url)
+    yield page
+    assert page.errors == []
+    page.close()
+
+
+def test_drawing_right_after_load_is_recognized_and_clear_clears(page):
+    assert top_label(page) is None  # nothing predicted for an empty canvas
+    for digit in (1, 7, 0):
+        draw_digit(page, digit)  # no tool picked first
+        assert wait_for_label(page, str(digit))[0] == str(digit)
+        expect(page.locator("#verdict h1")).to_have_text(str(digit), timeout=10_000)
+        assert page.locator("#model-input img").count() == 1
+        if digit == 7:
+            (ROOT / "docs").mkdir(exist_ok=True)
+            page.screenshot(path=str(ROOT / "docs" / "screenshot.png"))
+        clear_canvas(page)
+        expect(page.locator("#verdict")).to_contain_text("Draw a digit", timeout=10_000)
+        assert wait_for_label(page, None)[0] is None
+
+
+def test_uploaded_picture_is_recognized(page, tmp_path):
+    path = tmp_path / "four.png"
+    stroke_digit(4, np.random.default_rng(5), canvas=400).convert("RGB").save(path)
+    page.get_by_role("tab", name="Upload").click()
+    page.locator("#upload input[type=file]").set_input_files(str(path))
+    label, _ = wait_for_label(page, "4")
+    assert label == "4"
+
+
+def test_bad_upload_shows_one_sentence_and_keeps_the_page(page, tmp_path):
+    path = tmp_path / "notes.png"
+    path.write_text("not a picture at all")
+    page.get_by_role("tab", name="Upload").click()
+    page.locator("#upload input[type=file]").set_input_files(str(path))
+    toast = page.get_by_text("is not an image format we can read")
+    toast.first.wait_for(timeout=10_000)
+    assert "Traceback" not in page.content()
+    page.get_by_role("tab", name="Draw").click()
+    draw_digit(page, 7)
+    assert wait_for_label(page, "7")[0] == "7"
