@@ -11,6 +11,7 @@ named steps, each usable and testable on its own:
 
 import io
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -66,7 +67,9 @@ def open_bytes(data: bytes, name: str) -> Image.Image:
     if len(data) > MAX_FILE_BYTES:
         raise InputError(f"{name} is larger than {MAX_FILE_BYTES // 2**20} MB; please send a smaller image.")
     try:
-        image = Image.open(io.BytesIO(data))
+        with warnings.catch_warnings():  # sizes are checked just below, with a clearer message
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
         check_pixel_count(*image.size)
         image.load()
     except InputError:
@@ -171,17 +174,27 @@ def composite_alpha(gray: np.ndarray, alpha: np.ndarray | None) -> np.ndarray:
 def ink_map(gray: np.ndarray) -> np.ndarray:
     """Ink strength in 0..1 (ink high), whichever side is ink and however uneven the lighting.
 
-    The paper is the majority: if the median is nearer the brightest pixels, ink is dark. The
-    local paper level is estimated by a grey closing (or opening) wider than any stroke, and the
-    ink is what stands out from it, which removes shadows and lighting gradients.
+    Which side is ink comes from `ink_is_dark`. The local paper level is estimated by a grey closing (or opening) wider than any stroke, and the
+    ink is what stands out from it (as a share of the local light, for dark ink), which removes
+    shadows and lighting gradients.
     """
     low, high = float(gray.min()), float(gray.max())
     if high - low < MIN_CONTRAST:
         return np.zeros_like(gray)
     size = max(3, max(gray.shape) // 4)
-    if np.median(gray) > (low + high) / 2:
-        return np.clip(ndimage.grey_closing(gray, size=(size, size)) - gray, 0, 1)
+    if ink_is_dark(gray, size):
+        # ink on paper darkens the light falling there by a factor: divide the lighting out
+        paper = ndimage.grey_closing(gray, size=(size, size))
+        return np.clip(1.0 - gray / np.maximum(paper, 1e-3), 0, 1)
     return np.clip(gray - ndimage.grey_opening(gray, size=(size, size)), 0, 1)
+
+
+def ink_is_dark(gray: np.ndarray, size: int) -> bool:
+    """Ink is the sparse extreme: after removing the smooth lighting, dark ink makes a long dark
+    tail and light ink a long bright one, whatever the overall brightness of the picture."""
+    detail = gray - ndimage.gaussian_filter(gray, sigma=size / 4, mode="nearest")
+    dark, light = np.percentile(detail, [0.5, 99.5])
+    return -dark > light
 
 
 def stretch_contrast(ink: np.ndarray) -> np.ndarray | None:
