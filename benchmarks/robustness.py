@@ -68,7 +68,7 @@ def main() -> int:
     print(f"command: python benchmarks/robustness.py --n {args.n} --seed {args.seed}")
     start = time.perf_counter()
     results = run_variants(classifier, images.numpy(), labels.numpy(), args.n, args.seed)
-    print(f"\n| variant | this project | naive resize | images |\n| --- | ---: | ---: | ---: |")
+    print("\n| variant | this project | naive resize | images |\n| --- | ---: | ---: | ---: |")
     for name, (ours, naive, n) in results.items():
         print(f"| {name} | {ours * 100:.1f} % | {naive * 100:.1f} % | {n} |")
     mnist_variants = [v for k, v in results.items() if k in VARIANTS]

@@ -174,9 +174,9 @@ def composite_alpha(gray: np.ndarray, alpha: np.ndarray | None) -> np.ndarray:
 def ink_map(gray: np.ndarray) -> np.ndarray:
     """Ink strength in 0..1 (ink high), whichever side is ink and however uneven the lighting.
 
-    Which side is ink comes from `ink_is_dark`. The local paper level is estimated by a grey closing (or opening) wider than any stroke, and the
-    ink is what stands out from it (as a share of the local light, for dark ink), which removes
-    shadows and lighting gradients.
+    Which side is ink comes from `ink_is_dark`. The local paper level is estimated by a grey
+    closing (or opening) wider than any stroke, and the ink is what stands out from it (as a share
+    of the local light, for dark ink), which removes shadows and lighting gradients.
     """
     low, high = float(gray.min()), float(gray.max())
     if high - low < MIN_CONTRAST:
