@@ -190,8 +190,14 @@ def ink_map(gray: np.ndarray) -> np.ndarray:
 
 
 def ink_is_dark(gray: np.ndarray, size: int) -> bool:
-    """Ink is the sparse extreme: after removing the smooth lighting, dark ink makes a long dark
-    tail and light ink a long bright one, whatever the overall brightness of the picture."""
+    """Decide which side is ink. Paper is the majority, so in an evenly lit picture the median
+    sits near the paper's end of the range. Under strong uneven light the median lands mid-range;
+    then ink is the sparse extreme once the smooth lighting is removed: dark ink makes a long dark
+    tail, light ink a long bright one."""
+    low, high = float(gray.min()), float(gray.max())
+    median = float(np.median(gray))
+    if abs(median - (low + high) / 2) > 0.25 * (high - low):
+        return median > (low + high) / 2
     detail = gray - ndimage.gaussian_filter(gray, sigma=size / 4, mode="nearest")
     dark, light = np.percentile(detail, [0.5, 99.5])
     return -dark > light

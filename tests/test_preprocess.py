@@ -194,3 +194,11 @@ def test_any_array_gives_a_valid_image_or_our_own_error(array):
     if out is not None:
         assert out.shape == (28, 28) and out.dtype == np.float32
         assert np.isfinite(out).all() and out.min() >= 0 and out.max() <= 1
+
+
+def test_polarity_holds_for_dense_thick_strokes_and_for_dim_photos():
+    thick = np.asarray(drawn_seven(200, 60), np.float32) / 255  # ink covers a large share of the picture
+    assert pp.ink_is_dark(thick, 50)
+    dim = (np.asarray(drawn_seven(200, 12, 40, 255), np.float32) / 255) * np.linspace(0.1, 0.6, 200)[None, :]
+    assert pp.ink_is_dark(dim, 50)  # dark ink under light falling from one side
+    assert not pp.ink_is_dark(1.0 - thick, 50)

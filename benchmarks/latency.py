@@ -1,0 +1,165 @@
+"""Where the time goes per request: in-process prediction, the model alone, the API against the
+protocol's floor (a text echo served by the same Gradio), throughput, and cold start.
+
+    python benchmarks/latency.py [--repeat 200] [--api-calls 100] [--clients 8] [--seconds 10]
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+from mnist_cnn.predict import DigitClassifier  # noqa: E402
+from mnist_cnn.preprocess import preprocess  # noqa: E402
+from mnist_cnn.render import stroke_digit  # noqa: E402
+
+
+def summary(times_s: list[float]) -> str:
+    ms = sorted(t * 1000 for t in times_s)
+    p95 = ms[min(len(ms) - 1, int(0.95 * len(ms)))]
+    return f"min {ms[0]:.2f}, p50 {statistics.median(ms):.2f}, p95 {p95:.2f}, max {ms[-1]:.2f} ms (n={len(ms)})"
+
+
+def timed(fn, repeat: int) -> list[float]:
+    for _ in range(5):
+        fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def in_process(repeat: int) -> None:
+    classifier = DigitClassifier.from_checkpoint()
+    canvas = np.asarray(stroke_digit(7, np.random.default_rng(0), canvas=800))  # 800x800 RGBA, like the sketchpad
+    model_input = preprocess(canvas)
+    batch = classifier.normalization.to_model_input(model_input)
+    for threads in (1, torch.get_num_threads()):
+        torch.set_num_threads(threads)
+        print(f"[{threads} torch thread(s)]")
+        print(f"  predict(800x800 RGBA canvas): {summary(timed(lambda: classifier.predict(canvas), repeat))}")
+        print(f"  preprocess only:              {summary(timed(lambda: preprocess(canvas), repeat))}")
+        with torch.inference_mode():
+            print(f"  model only (1 image):         {summary(timed(lambda: classifier.model(batch), repeat))}")
+
+
+def serve_with_echo():
+    """The app's page plus a text echo, in this process; returns the base URL."""
+    import gradio as gr
+
+    import app
+
+    with gr.Blocks(analytics_enabled=False) as bench:
+        app.demo.render()
+        gr.api(lambda text: text, api_name="echo")
+    bench.queue(default_concurrency_limit=app.CONCURRENCY)
+    bench.launch(prevent_thread_lock=True, quiet=True)
+    return bench.local_url
+
+
+def api(calls: int, clients: int, seconds: float, image: str) -> None:
+    from gradio_client import Client, handle_file
+
+    url = serve_with_echo()
+    client = Client(url, verbose=False)
+    echo = timed(lambda: client.predict("hello", api_name="/echo"), calls)
+    pred = timed(lambda: client.predict(handle_file(image), api_name="/predict"), calls)
+    print(f"  /echo    (the floor): {summary(echo)}")
+    print(f"  /predict:             {summary(pred)}")
+    print(f"  /predict - /echo at p50: {(statistics.median(pred) - statistics.median(echo)) * 1000:.1f} ms")
+    for name, call in (("echo", lambda c: c.predict("hello", api_name="/echo")),
+                       ("predict", lambda c: c.predict(handle_file(image), api_name="/predict"))):
+        rate = throughput(url, call, clients, seconds)
+        print(f"  {clients} concurrent clients, {seconds:.0f} s, {name}: {rate:.1f} calls/s")
+
+
+def throughput(url: str, call, clients: int, seconds: float) -> float:
+    from gradio_client import Client
+
+    done, errors = [0], [0]
+    stop = time.monotonic() + seconds
+
+    def worker():
+        client = Client(url, verbose=False)
+        while time.monotonic() < stop:
+            try:
+                call(client)
+                done[0] += 1
+            except Exception:
+                errors[0] += 1
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors[0]:
+        print(f"    ({errors[0]} errors)")
+    return done[0] / seconds
+
+
+def cold_start(image: str) -> None:
+    """Seconds from `python app.py` to the first answered /predict, and the server's resident memory."""
+    from gradio_client import Client, handle_file
+
+    from tests.conftest import free_port
+
+    port = free_port()
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            try:
+                Client(f"http://127.0.0.1:{port}", verbose=False).predict(handle_file(image), api_name="/predict")
+                break
+            except Exception:
+                time.sleep(0.1)
+        elapsed = time.perf_counter() - start
+        rss = int(Path(f"/proc/{process.pid}/status").read_text().split("VmRSS:")[1].split()[0]) / 1024
+        print(f"  python app.py -> first /predict answered: {elapsed:.1f} s; resident memory {rss:.0f} MB")
+    finally:
+        process.terminate()
+        process.wait()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--api-calls", type=int, default=100)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--skip", nargs="*", default=[], choices=["inprocess", "api", "coldstart"])
+    args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores, torch {torch.__version__}, {torch.get_num_threads()} threads by default")
+    print(f"command: python benchmarks/latency.py --repeat {args.repeat} --api-calls {args.api_calls} "
+          f"--clients {args.clients} --seconds {args.seconds:g}")
+    image = str(Path(tempfile.mkdtemp()) / "seven.png")
+    stroke_digit(7, np.random.default_rng(0), canvas=280, width=14).save(image)
+    if "coldstart" not in args.skip:
+        print("cold start:")
+        cold_start(image)
+    if "inprocess" not in args.skip:
+        print("in process:")
+        in_process(args.repeat)
+    if "api" not in args.skip:
+        print("through gradio_client:")
+        api(args.api_calls, args.clients, args.seconds, image)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

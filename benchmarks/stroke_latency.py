@@ -1,0 +1,68 @@
+"""Stroke-to-chart latency in headless Chromium: mouse-up to the chart showing the new answer.
+
+    python benchmarks/stroke_latency.py [--strokes 20] [--url URL]
+
+Starts `python app.py` on a free port (unless --url is given), draws digits with the mouse,
+clearing in between, and prints min/median/p95/max of the time from the last mouse-up of each
+digit to the chart's top label showing that digit.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import torch  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.conftest import start_app, stop_app  # noqa: E402
+from tests.pagedriver import CHROMIUM_FLAGS, clear_canvas, draw_digit, open_page, wait_for_label  # noqa: E402
+
+
+def measure(url: str, strokes: int, chromium: str) -> list[float]:
+    times = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        page = open_page(browser, url)
+        for i in range(strokes + 2):
+            digit = (1, 7, 0, 4)[i % 4]
+            released = draw_digit(page, digit)
+            label, seen = wait_for_label(page, str(digit))
+            if i >= 2:  # the first two warm up the page and the server
+                times.append((seen - released) * 1000 if label == str(digit) else float("nan"))
+            clear_canvas(page)
+            wait_for_label(page, None)
+        browser.close()
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--strokes", type=int, default=20)
+    parser.add_argument("--url", help="an app already running (default: start one)")
+    parser.add_argument("--chromium", default=os.environ.get("PLAYWRIGHT_CHROMIUM_EXECUTABLE", "/usr/bin/chromium"))
+    args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores, torch threads in the app: see app.TORCH_THREADS; "
+          f"torch {torch.__version__}")
+    print(f"command: python benchmarks/stroke_latency.py --strokes {args.strokes}")
+    process, url = (None, args.url) if args.url else start_app()
+    try:
+        times = measure(url, args.strokes, args.chromium)
+    finally:
+        if process:
+            stop_app(process)
+    ok = [t for t in times if t == t]
+    print(f"digits recognized: {len(ok)}/{len(times)}")
+    if ok:
+        ok.sort()
+        p95 = ok[min(len(ok) - 1, int(0.95 * len(ok)))]
+        median = statistics.median(ok)
+        print(f"stroke-to-chart ms: min {ok[0]:.0f}, median {median:.0f}, p95 {p95:.0f}, max {ok[-1]:.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
