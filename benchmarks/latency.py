@@ -56,6 +56,11 @@ def in_process(repeat: int) -> None:
             print(f"  model only (1 image):         {summary(timed(lambda: classifier.model(batch), repeat))}")
 
 
+def echo(text: str) -> str:
+    """The protocol's floor: a request that does no work."""
+    return text
+
+
 def serve_with_echo():
     """The app's page plus a text echo, in this process; returns the base URL."""
     import gradio as gr
@@ -64,7 +69,7 @@ def serve_with_echo():
 
     with gr.Blocks(analytics_enabled=False) as bench:
         app.demo.render()
-        gr.api(lambda text: text, api_name="echo")
+        gr.api(echo, api_name="echo")
     bench.queue(default_concurrency_limit=app.CONCURRENCY)
     bench.launch(prevent_thread_lock=True, quiet=True)
     return bench.local_url

@@ -5,7 +5,7 @@ placed in 28x28 with their centre of mass at the centre. People draw thick black
 on a big white canvas, or photograph paper. `preprocess` bridges the two with a chain of small,
 named steps, each usable and testable on its own:
 
-    load -> upright -> shrink -> gray_and_alpha -> composite_alpha -> ink_map -> stretch_contrast
+    load -> upright -> gray_and_alpha (shrink) -> composite_alpha -> ink_map -> stretch_contrast
          -> crop_to_ink -> normalize_stroke -> fit_into_box -> center_by_mass
 """
 
@@ -122,6 +122,8 @@ def array_to_uint8(array: np.ndarray) -> np.ndarray:
 
 def upright(image: Image.Image) -> Image.Image:
     """Apply the EXIF orientation a camera recorded, so the digit stands as it was photographed."""
+    if "exif" not in image.info:
+        return image
     try:
         return ImageOps.exif_transpose(image)
     except (OSError, ValueError, SyntaxError):
@@ -130,7 +132,6 @@ def upright(image: Image.Image) -> Image.Image:
 
 def shrink(image: Image.Image, size: int = WORK_SIZE) -> Image.Image:
     """Reduce large images by an integer factor (area-averaged) so the longer side is near `size`."""
-    image = standard_mode(image)
     factor = max(image.size) // size
     return image.reduce(factor) if factor >= 2 else image
 
@@ -148,12 +149,15 @@ def standard_mode(image: Image.Image) -> Image.Image:
 
 
 def gray_and_alpha(image: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
-    """Luminance and (if any) opacity as float32 arrays in 0..1."""
+    """Luminance and (if any pixel is see-through) opacity, shrunk, as float32 arrays in 0..1."""
     image = standard_mode(image)
-    if image.mode in ("LA", "RGBA"):
-        la = np.asarray(image.convert("LA"), dtype=np.float32) / 255.0
-        return la[:, :, 0], la[:, :, 1]
-    return np.asarray(image.convert("L"), dtype=np.float32) / 255.0, None
+    gray = np.asarray(shrink(image.convert("L")), dtype=np.float32) / 255.0
+    if image.mode not in ("LA", "RGBA"):
+        return gray, None
+    alpha = image.getchannel("A")
+    if alpha.getextrema()[0] == 255:
+        return gray, None
+    return gray, np.asarray(shrink(alpha), dtype=np.float32) / 255.0
 
 
 def composite_alpha(gray: np.ndarray, alpha: np.ndarray | None) -> np.ndarray:
@@ -217,20 +221,26 @@ def crop_to_ink(ink: np.ndarray) -> np.ndarray | None:
     if count == 0:
         return None
     index = np.arange(1, count + 1)
-    areas = ndimage.sum_labels(np.ones_like(ink), labels, index)
+    areas = np.bincount(labels.ravel())[1:]
     boxes = ndimage.find_objects(labels)
     h, w = ink.shape
     keep = areas >= max(2.0, 0.08 * areas.max())
     border = np.array([is_border_line(box, h, w) for box in boxes])
     if (keep & ~border).any():
         keep &= ~border
-    kept = np.isin(labels, index[keep])
-    kept = ndimage.binary_dilation(kept, iterations=2)
-    rows, cols = np.nonzero(kept)
-    if rows.size == 0:
+    if not keep.any():
         return None
-    cropped = np.where(kept, ink, 0.0)[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
-    return cropped.astype(np.float32)
+    kept_boxes = [box for box, k in zip(boxes, keep) if k]
+    margin = 2  # keep the anti-aliased rim around the thresholded strokes
+    top = max(0, min(b[0].start for b in kept_boxes) - margin)
+    bottom = min(h, max(b[0].stop for b in kept_boxes) + margin)
+    left = max(0, min(b[1].start for b in kept_boxes) - margin)
+    right = min(w, max(b[1].stop for b in kept_boxes) + margin)
+    window = (slice(top, bottom), slice(left, right))
+    dropped = np.isin(labels[window], index[~keep])
+    if dropped.any():  # erase specks that fall inside the digit's box, with their rims
+        dropped = ndimage.binary_dilation(dropped, iterations=margin)
+    return np.where(dropped, 0.0, ink[window]).astype(np.float32)
 
 
 def is_border_line(box: tuple[slice, slice], h: int, w: int) -> bool:
@@ -298,8 +308,7 @@ def center_by_mass(ink: np.ndarray, size: int = IMAGE_SIZE) -> np.ndarray:
 
 def preprocess(source: ImageSource) -> np.ndarray | None:
     """The whole chain: any image -> 28x28 float32 in 0..1, white digit on black; None when there is no digit."""
-    image = shrink(upright(load(source)))
-    ink = ink_map(composite_alpha(*gray_and_alpha(image)))
+    ink = ink_map(composite_alpha(*gray_and_alpha(upright(load(source)))))
     ink = stretch_contrast(ink)
     if ink is None:
         return None

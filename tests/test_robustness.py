@@ -9,7 +9,7 @@ from benchmarks.robustness import run_variants
 def test_every_rendering_variant_is_mostly_recognized(classifier, mnist_test):
     images, labels = mnist_test
     results = run_variants(classifier, images.numpy(), labels.numpy(), n=60, seed=1)
-    for name, (ours, naive, n) in results.items():
+    for name, (ours, _naive, _n) in results.items():
         assert ours >= 0.9, f"{name}: {ours:.1%}"
     assert np.mean([ours for ours, _, _ in results.values()]) >= 0.96
     assert np.mean([naive for _, naive, _ in results.values()]) < 0.7  # the gap the preprocessing closes
