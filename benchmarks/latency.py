@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import gradio as gr  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
@@ -61,15 +62,19 @@ def echo(text: str) -> str:
     return text
 
 
-def serve_with_echo():
-    """The app's page plus a text echo, in this process; returns the base URL."""
-    import gradio as gr
+def echo_file(image: gr.FileData) -> str:
+    """The floor for a request that carries a file: upload it, do no work."""
+    return Path(image["path"]).name
 
+
+def serve_with_echo():
+    """The app's page plus the two echoes, in this process; returns the base URL."""
     import app
 
     with gr.Blocks(analytics_enabled=False) as bench:
         app.demo.render()
         gr.api(echo, api_name="echo")
+        gr.api(echo_file, api_name="echo_file")
     bench.queue(default_concurrency_limit=app.CONCURRENCY)
     bench.launch(prevent_thread_lock=True, quiet=True)
     return bench.local_url
@@ -82,10 +87,14 @@ def api(calls: int, clients: int, seconds: float, image: str) -> None:
     client = Client(url, verbose=False)
     echo = timed(lambda: client.predict("hello", api_name="/echo"), calls)
     pred = timed(lambda: client.predict(handle_file(image), api_name="/predict"), calls)
-    print(f"  /echo    (the floor): {summary(echo)}")
-    print(f"  /predict:             {summary(pred)}")
-    print(f"  /predict - /echo at p50: {(statistics.median(pred) - statistics.median(echo)) * 1000:.1f} ms")
+    echo_file_times = timed(lambda: client.predict(handle_file(image), api_name="/echo_file"), calls)
+    print(f"  /echo      (text, the floor): {summary(echo)}")
+    print(f"  /echo_file (upload, no work): {summary(echo_file_times)}")
+    print(f"  /predict:                     {summary(pred)}")
+    for name, floor in (("/echo", echo), ("/echo_file", echo_file_times)):
+        print(f"  /predict - {name} at p50: {(statistics.median(pred) - statistics.median(floor)) * 1000:.1f} ms")
     for name, call in (("echo", lambda c: c.predict("hello", api_name="/echo")),
+                       ("echo_file", lambda c: c.predict(handle_file(image), api_name="/echo_file")),
                        ("predict", lambda c: c.predict(handle_file(image), api_name="/predict"))):
         rate = throughput(url, call, clients, seconds)
         print(f"  {clients} concurrent clients, {seconds:.0f} s, {name}: {rate:.1f} calls/s")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+
 from mnist_cnn.config import IMAGE_SIZE, MNIST_MEAN, MNIST_STD
 
 
