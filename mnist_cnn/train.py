@@ -202,7 +202,8 @@ def train(args: argparse.Namespace) -> dict:
             "arch": args.arch, "mean": args.mean, "std": args.std, "test_accuracy": accuracy,
             "epochs": epoch, "planned_epochs": args.epochs, "seed": args.seed, "preset": args.preset,
             "recipe": {k: getattr(args, k) for k in PRESETS["default"]},
-            "train_seconds": round(elapsed, 1), "history": history, "device": str(device), "threads": torch.get_num_threads(),
+            "train_seconds": round(elapsed, 1), "history": history, "device": str(device),
+            "threads": torch.get_num_threads(),
             "torch": torch.__version__, "torchvision": torchvision.__version__, "python": platform.python_version(),
         }
         state = {
