@@ -30,29 +30,34 @@ CANVAS = 280
 TORCH_THREADS = 1
 CONCURRENCY = 4
 
-# Sends the sketchpad's picture straight from the browser after each stroke: the editor's own
-# change event first encodes and uploads three full-size layers, which costs most of a second,
-# and can arrive after a later "clear".
-STROKE_JS = """
-async () => {
-  const editor = window.editor;
-  if (!editor || !editor.app) return null;
-  const canvas = editor.app.renderer.extract.canvas({target: editor.image_container, resolution: 0.5});
-  return canvas.toDataURL("image/png");
-}
-"""
-
-# Gradio's sketchpad starts (and returns after "clear") with no tool selected, ignoring strokes.
-PICK_BRUSH_JS = """
+# Runs once in the browser when the page loads. Two fixes to Gradio's sketchpad:
+# - it starts (and returns after "clear") with no tool selected, ignoring strokes: pick the brush;
+# - with a change or input listener attached, it encodes and uploads three full-size PNG layers
+#   after every stroke, which costs most of a second. Instead, on each change of the drawing
+#   (stroke, undo, clear) a half-size PNG of the picture goes to a hidden textbox, whose change
+#   event sends it to the server. The sketchpad itself has no listener, so it uploads nothing.
+PAGE_JS = """
 () => {
-  const pick = () => {
+  let hooked = null;
+  const send = () => {
+    const editor = window.editor;
+    const box = document.querySelector("#stroke-data textarea");
+    if (!editor || !editor.app || !box) return;
+    const canvas = editor.app.renderer.extract.canvas({target: editor.image_container, resolution: 0.5});
+    box.value = canvas.toDataURL("image/png");
+    box.dispatchEvent(new Event("input", {bubbles: true}));
+  };
+  const watch = () => {
     const root = document.querySelector("#sketchpad");
     const brush = root && root.querySelector("button[aria-label='Brush']");
-    const idle = root && root.textContent.match(/select the draw tool/i);
-    if (brush && idle) brush.click();
+    if (brush && root.textContent.match(/select the draw tool/i)) brush.click();
+    if (window.editor && window.editor !== hooked) {
+      hooked = window.editor;
+      hooked.on("change", send);
+    }
   };
-  new MutationObserver(pick).observe(document.body, {childList: true, subtree: true, characterData: true});
-  pick();
+  new MutationObserver(watch).observe(document.body, {childList: true, subtree: true, characterData: true});
+  watch();
 }
 """
 
@@ -166,14 +171,13 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
             chart = gr.Label(num_top_classes=10, elem_id="probabilities", label="Probabilities")
             model_input = gr.Image(elem_id="model-input", label="What the network sees (28x28)",
                                    interactive=False, format="png", height=200, buttons=[])
-    stroke_data = gr.Textbox(visible=False)
+    stroke_data = gr.Textbox(elem_id="stroke-data", visible="hidden")
     outputs = [chart, answer, model_input]
     private = {"show_progress": "hidden", "api_visibility": "private"}
-    sketchpad.input(on_stroke, inputs=stroke_data, outputs=outputs, js=STROKE_JS, trigger_mode="always_last", **private)
-    sketchpad.clear(lambda: show(Prediction(digit=None, confidence=0.0)), outputs=outputs, **private)
+    stroke_data.change(on_stroke, inputs=stroke_data, outputs=outputs, trigger_mode="always_last", **private)
     upload.change(on_upload, inputs=upload, outputs=outputs, **private)
     gr.api(predict, api_name="predict")
-    demo.load(None, js=PICK_BRUSH_JS)
+    demo.load(None, js=PAGE_JS)
 
 demo.queue(default_concurrency_limit=CONCURRENCY)
 

@@ -70,12 +70,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--warmup", type=float, default=10, help="seconds of load before memory is measured")
     parser.add_argument("--url", help="an app already running (default: start one)")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores; command: python benchmarks/load.py --clients {args.clients} "
-          f"--seconds {args.seconds:g}")
+          f"--seconds {args.seconds:g} --warmup {args.warmup:g}")
     process, url = (None, args.url) if args.url else start_app()
     try:
+        cold = resident_mb(process.pid) if process else None
+        run_load(url, args.clients, args.warmup)  # threads, buffers and caches settle in
         before = resident_mb(process.pid) if process else None
         result = run_load(url, args.clients, args.seconds)
         after = resident_mb(process.pid) if process else None
@@ -88,7 +91,8 @@ def main() -> int:
     if ms:
         print(f"latency p50 {statistics.median(ms):.0f} ms, p95 {ms[int(0.95 * (len(ms) - 1))]:.0f} ms")
     if before is not None:
-        print(f"server memory {before:.0f} MB before, {after:.0f} MB after ({after - before:+.0f} MB)")
+        print(f"server memory {cold:.0f} MB at start, {before:.0f} MB after {args.warmup:g} s of warm-up, "
+              f"{after:.0f} MB after the run ({after - before:+.0f} MB during the run)")
     for error in result["errors"][:5]:
         print(f"error: {error}")
     return 1 if result["errors"] else 0

@@ -22,13 +22,22 @@ from tests.conftest import start_app, stop_app  # noqa: E402
 from tests.pagedriver import CHROMIUM_FLAGS, clear_canvas, draw_digit, open_page, wait_for_label  # noqa: E402
 
 
-def measure(url: str, strokes: int, chromium: str) -> list[float]:
+def pick_brush(page) -> None:
+    """The default sketchpad ignores strokes until its brush is picked (and again after clear)."""
+    brush = page.locator("#sketchpad button[aria-label='Brush']")
+    if brush.count():
+        brush.first.click()
+
+
+def measure(url: str, strokes: int, chromium: str, baseline: bool = False) -> list[float]:
     times = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
         page = open_page(browser, url)
         for i in range(strokes + 2):
             digit = (1, 7, 0, 4)[i % 4]
+            if baseline:
+                pick_brush(page)
             released = draw_digit(page, digit)
             label, seen = wait_for_label(page, str(digit))
             if i >= 2:  # the first two warm up the page and the server
@@ -43,14 +52,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--strokes", type=int, default=20)
     parser.add_argument("--url", help="an app already running (default: start one)")
+    parser.add_argument("--baseline", action="store_true", help="measure benchmarks/baseline_app.py instead")
     parser.add_argument("--chromium", default=os.environ.get("PLAYWRIGHT_CHROMIUM_EXECUTABLE", "/usr/bin/chromium"))
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, torch threads in the app: see app.TORCH_THREADS; "
           f"torch {torch.__version__}")
-    print(f"command: python benchmarks/stroke_latency.py --strokes {args.strokes}")
-    process, url = (None, args.url) if args.url else start_app()
+    print(f"command: python benchmarks/stroke_latency.py --strokes {args.strokes}" + " --baseline" * args.baseline)
+    process, url = (None, args.url) if args.url else start_app(script="benchmarks/baseline_app.py" if args.baseline
+                                                              else "app.py")
     try:
-        times = measure(url, args.strokes, args.chromium)
+        times = measure(url, args.strokes, args.chromium, args.baseline)
     finally:
         if process:
             stop_app(process)

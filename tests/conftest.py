@@ -71,7 +71,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(*args: str, env: dict | None = None, timeout: float = 90):
+def start_app(*args: str, env: dict | None = None, timeout: float = 90, script: str = "app.py"):
     """Start `python app.py` on a free port; return (process, url) once it serves, or fail with its output."""
     import subprocess
     import sys
@@ -81,21 +81,21 @@ def start_app(*args: str, env: dict | None = None, timeout: float = 90):
     port = free_port()
     root = Path(__file__).resolve().parent.parent
     process = subprocess.Popen(
-        [sys.executable, "app.py", "--port", str(port), *args], cwd=root, env={**os.environ, **(env or {})},
+        [sys.executable, script, "--port", str(port), *args], cwd=root, env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"app.py exited with {process.returncode}: {process.stdout.read()}")
+            pytest.fail(f"{script} exited with {process.returncode}: {process.stdout.read()}")
         try:
             urllib.request.urlopen(url, timeout=2)
             return process, url
         except OSError:
             time.sleep(0.3)
     process.kill()
-    pytest.fail(f"app.py did not serve {url} within {timeout} s")
+    pytest.fail(f"{script} did not serve {url} within {timeout} s")
 
 
 def stop_app(process) -> str:

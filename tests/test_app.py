@@ -115,3 +115,18 @@ def test_page_shows_the_hint_for_an_empty_canvas():
     Image.new("RGBA", (140, 140), "white").save(buffer, format="PNG")
     chart, verdict, model_input = app.on_stroke("data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode())
     assert chart is None and model_input is None and "Draw a digit" in verdict
+
+
+@pytest.mark.parametrize("path", ["app.py", "/etc/passwd", "checkpoints/mnist_cnn.safetensors", "../README.md"])
+def test_the_server_serves_none_of_the_projects_or_systems_files(app_url, path):
+    import urllib.error
+    import urllib.request
+
+    for url in (f"{app_url}/gradio_api/file={path}", f"{app_url}/file={path}"):
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                body = response.read()
+        except urllib.error.HTTPError as exc:
+            assert exc.code in (403, 404)
+            continue
+        assert b"def " not in body and b"root:" not in body and b"safetensors" not in body[:200]

@@ -66,3 +66,9 @@ def test_bad_upload_shows_one_sentence_and_keeps_the_page(page, tmp_path):
     page.get_by_role("tab", name="Draw").click()
     draw_digit(page, 7)
     assert wait_for_label(page, "7")[0] == "7"
+
+
+def test_clicking_an_example_runs_it(page):
+    page.get_by_role("tab", name="Upload").click()
+    page.locator("img[src*='drawn_7']").first.click()
+    assert wait_for_label(page, "7")[0] == "7"
