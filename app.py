@@ -17,7 +17,6 @@ import numpy as np
 import torch
 from PIL import Image
 
-from mnist_cnn.config import DEFAULT_CHECKPOINT
 from mnist_cnn.errors import CheckpointError, InputError
 from mnist_cnn.predict import DigitClassifier, Prediction
 from mnist_cnn.preprocess import MAX_FILE_BYTES
@@ -76,7 +75,7 @@ class RawImage(gr.Image):
 def load_classifier(path: str | None) -> DigitClassifier:
     """Load the model once at start; stop with one clear line if the checkpoint is missing or bad."""
     try:
-        return DigitClassifier.from_checkpoint(path or DEFAULT_CHECKPOINT)
+        return DigitClassifier.from_checkpoint(path)
     except CheckpointError as exc:
         sys.exit(f"Cannot start: {exc}")
 
@@ -87,6 +86,7 @@ def enlarged(model_input: np.ndarray, size: int = 196) -> Image.Image:
 
 
 def verdict(result: Prediction) -> str:
+    """The answer in words: the digit and its confidence, or the hint when there is no digit."""
     if result.digit is None:
         return f"### {HINT}"
     return f"# {result.digit}\nconfidence {result.confidence * 100:.1f} %"
@@ -115,6 +115,7 @@ def on_stroke(data_url: str | None):
 
 
 def on_upload(path: str | None):
+    """An uploaded, pasted or example picture; removing it clears the answer."""
     if path is None:
         return show(Prediction(digit=None, confidence=0.0))
     return show(recognize(path))
@@ -180,8 +181,6 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
     demo.load(None, js=PAGE_JS)
 
 demo.queue(default_concurrency_limit=CONCURRENCY)
-
-
 
 
 def launch(args: argparse.Namespace) -> None:
