@@ -7,6 +7,7 @@ All the machine learning lives in the mnist_cnn package; this file is layout and
 
 import argparse
 import base64
+import binascii
 import contextlib
 import io
 import sys
@@ -107,11 +108,20 @@ def recognize(image) -> Prediction:
         raise gr.Error(str(exc), print_exception=False) from None
 
 
+def image_bytes(data_url: str) -> bytes:
+    """The bytes of a `data:image/...;base64,` URL (or of bare base64); a gr.Error if it is neither."""
+    payload = data_url.split(",", 1)[1] if data_url.startswith("data:") else data_url
+    try:
+        return base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        raise gr.Error("The image text is not valid base64.", print_exception=False) from None
+
+
 def on_stroke(data_url: str | None):
     """A PNG of the canvas, sent by the browser right after each stroke, undo or clear."""
-    if not data_url or not data_url.startswith("data:image/png;base64,"):
+    if not data_url:
         return gr.skip(), gr.skip(), gr.skip()
-    return show(recognize(base64.b64decode(data_url.split(",", 1)[1])))
+    return show(recognize(image_bytes(data_url)))
 
 
 def on_upload(path: str | None):
@@ -121,13 +131,22 @@ def on_upload(path: str | None):
     return show(recognize(path))
 
 
-def predict(image: gr.FileData | str) -> dict[str, float]:
-    """One image (file) -> the probability of each digit, as the page's chart shows them."""
-    path = image["path"] if isinstance(image, dict) else image
-    result = recognize(path)
+def probabilities(image) -> dict[str, float]:
+    """The API's answer: the probability of each digit, as the chart shows them; a gr.Error if there is no digit."""
+    result = recognize(image)
     if result.digit is None:
         raise gr.Error(result.message, print_exception=False)
     return result.probabilities
+
+
+def predict(image: gr.FileData | str) -> dict[str, float]:
+    """One image (file) -> the probability of each digit, as the page's chart shows them."""
+    return probabilities(image["path"] if isinstance(image, dict) else image)
+
+
+def predict_base64(image: str) -> dict[str, float]:
+    """One image as base64 text (or a data URL) -> the probability of each digit, without a file upload."""
+    return probabilities(image_bytes(image))
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -178,6 +197,7 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
     stroke_data.change(on_stroke, inputs=stroke_data, outputs=outputs, trigger_mode="always_last", **private)
     upload.change(on_upload, inputs=upload, outputs=outputs, **private)
     gr.api(predict, api_name="predict")
+    gr.api(predict_base64, api_name="predict_base64")
     demo.load(None, js=PAGE_JS)
 
 demo.queue(default_concurrency_limit=CONCURRENCY)

@@ -37,6 +37,19 @@ def test_predict_endpoint_returns_the_charts_label_dict(client, seven_png):
     assert max(result, key=result.get) == "7" and abs(sum(result.values()) - 1) < 1e-4
 
 
+def test_predict_base64_endpoint_takes_the_image_inline(client, seven_png):
+    import base64
+
+    from gradio_client.exceptions import AppError
+
+    data = base64.b64encode(seven_png.read_bytes()).decode()
+    for text in (data, "data:image/png;base64," + data):
+        result = client.predict(text, api_name="/predict_base64")
+        assert max(result, key=result.get) == "7"
+    with pytest.raises(AppError, match="not valid base64"):
+        client.predict("this is not base64!", api_name="/predict_base64")
+
+
 def test_bad_file_over_the_api_is_one_sentence_and_the_server_goes_on(client, tmp_path, seven_png):
     from gradio_client import handle_file
     from gradio_client.exceptions import AppError
