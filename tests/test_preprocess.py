@@ -1,8 +1,6 @@
 """Each step of the chain on its own, then the whole chain on the kinds of images people send."""
 
 import io
-import struct
-import zlib
 
 import numpy as np
 import pytest
@@ -15,6 +13,7 @@ from scipy import ndimage
 from mnist_cnn import preprocess as pp
 from mnist_cnn.errors import InputError
 from mnist_cnn.render import VARIANTS, stroke_digit
+from tests.hostile import png_claiming
 
 
 def drawn_seven(size=800, width=40, ink=0, paper=255, mode="L"):
@@ -46,16 +45,6 @@ def test_load_refuses_files_that_are_not_images(tmp_path):
     path.write_text("just text")
     with pytest.raises(InputError, match="not an image format"):
         pp.load(path)
-
-
-def png_claiming(width, height):
-    """A tiny PNG whose header claims width x height pixels."""
-    buffer = io.BytesIO()
-    Image.new("L", (1, 1)).save(buffer, format="PNG")
-    data = bytearray(buffer.getvalue())
-    data[16:24] = struct.pack(">II", width, height)
-    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
-    return bytes(data)
 
 
 @pytest.mark.parametrize("side", [8000, 60000])
