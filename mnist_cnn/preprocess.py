@@ -33,6 +33,12 @@ WORK_SIZE = 256
 MIN_CONTRAST = 0.08
 """Below this difference between ink and paper (in 0..1) the image is treated as blank."""
 
+SPECK_AREA = 0.08
+"""Strokes with less ink than this share of the biggest stroke are specks, not parts of a digit."""
+
+RIM = 2
+"""Pixels of anti-aliased edge kept around the thresholded strokes when cropping."""
+
 STROKE_RATIO = 0.12
 """MNIST's typical stroke width as a share of the digit's height (about 2.4 px of 20)."""
 
@@ -224,21 +230,20 @@ def crop_to_ink(ink: np.ndarray) -> np.ndarray | None:
     areas = np.bincount(labels.ravel())[1:]
     boxes = ndimage.find_objects(labels)
     h, w = ink.shape
-    keep = areas >= max(2.0, 0.08 * areas.max())
+    keep = areas >= max(2.0, SPECK_AREA * areas.max())
     border = np.array([is_border_line(box, h, w) for box in boxes])
     if (keep & ~border).any():
         keep &= ~border
     if not keep.any():
         return None
     kept_boxes = [box for box, k in zip(boxes, keep) if k]
-    margin = 2  # keep the anti-aliased rim around the thresholded strokes
-    top = max(0, min(b[0].start for b in kept_boxes) - margin)
-    bottom = min(h, max(b[0].stop for b in kept_boxes) + margin)
-    left = max(0, min(b[1].start for b in kept_boxes) - margin)
-    right = min(w, max(b[1].stop for b in kept_boxes) + margin)
+    top = max(0, min(b[0].start for b in kept_boxes) - RIM)
+    bottom = min(h, max(b[0].stop for b in kept_boxes) + RIM)
+    left = max(0, min(b[1].start for b in kept_boxes) - RIM)
+    right = min(w, max(b[1].stop for b in kept_boxes) + RIM)
     window = (slice(top, bottom), slice(left, right))
     # keep only the digit's strokes and their rims: specks, haze and noise around them go
-    kept = ndimage.binary_dilation(np.isin(labels[window], index[keep]), iterations=margin)
+    kept = ndimage.binary_dilation(np.isin(labels[window], index[keep]), iterations=RIM)
     return np.where(kept, ink[window], 0.0).astype(np.float32)
 
 
@@ -305,13 +310,20 @@ def center_by_mass(ink: np.ndarray, size: int = IMAGE_SIZE) -> np.ndarray:
     return out
 
 
-def preprocess(source: ImageSource) -> np.ndarray | None:
-    """The whole chain: any image -> 28x28 float32 in 0..1, white digit on black; None when there is no digit."""
-    ink = ink_map(composite_alpha(*gray_and_alpha(upright(load(source)))))
-    ink = stretch_contrast(ink)
-    if ink is None:
-        return None
+def ink_of(source: ImageSource) -> np.ndarray | None:
+    """The first half of the chain: any image -> ink strength in 0..1 at working size; None when blank."""
+    return stretch_contrast(ink_map(composite_alpha(*gray_and_alpha(upright(load(source))))))
+
+
+def digit_from_ink(ink: np.ndarray) -> np.ndarray | None:
+    """The second half: the ink of one digit -> 28x28 MNIST-like input; None when nothing is left."""
     ink = crop_to_ink(ink)
     if ink is None:
         return None
     return center_by_mass(fit_into_box(normalize_stroke(ink)))
+
+
+def preprocess(source: ImageSource) -> np.ndarray | None:
+    """The whole chain: any image -> 28x28 float32 in 0..1, white digit on black; None when there is no digit."""
+    ink = ink_of(source)
+    return None if ink is None else digit_from_ink(ink)

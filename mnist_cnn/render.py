@@ -99,6 +99,32 @@ def huge(digit: np.ndarray, rng: np.random.Generator) -> Image.Image:
     return to_gray_image(place(enlarge(digit, 2000 - int(rng.integers(0, 300))), 2000, rng))
 
 
+def compose_number(
+    digits: list[np.ndarray], rng: np.random.Generator, gaps: tuple[float, float] = (0.0, 0.5)
+) -> Image.Image:
+    """Write MNIST digits side by side as one number, black on white: each at a random size (0.8-1.2 times
+    a random height) and height offset, with a random gap between the ink of neighbours, a share of the
+    height drawn from `gaps` (negative: their boxes overlap)."""
+    height = int(rng.integers(60, 140))
+    inks, lefts, tops = [], [], []
+    x = height // 2
+    for digit in digits:
+        rows, cols = np.nonzero(digit > 40)
+        cropped = digit[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
+        scale = height * rng.uniform(0.8, 1.2) / cropped.shape[0]
+        size = (max(1, round(cropped.shape[1] * scale)), max(1, round(cropped.shape[0] * scale)))
+        inks.append(np.asarray(Image.fromarray(cropped).resize(size, Image.Resampling.BICUBIC), np.float32) / 255)
+        lefts.append(x)
+        tops.append(int(height * (0.5 + rng.uniform(-0.1, 0.1))))
+        x += size[0] + int(rng.uniform(*gaps) * height)
+    width = max(left + ink.shape[1] for left, ink in zip(lefts, inks)) + height // 2
+    canvas = np.zeros((3 * height, width), dtype=np.float32)
+    for ink, left, top in zip(inks, lefts, tops):
+        h, w = ink.shape
+        canvas[top : top + h, left : left + w] = np.maximum(canvas[top : top + h, left : left + w], ink)
+    return to_gray_image(canvas)
+
+
 VARIANTS: dict[str, Variant] = {
     "large canvas": large_canvas,
     "thick brush": thick_brush,
@@ -129,15 +155,27 @@ STROKES: dict[int, list[list[tuple[float, float]]]] = {
 
 def stroke_digit(digit: int, rng: np.random.Generator, canvas: int = 800, width: int | None = None) -> Image.Image:
     """Draw `digit` as jittered polylines with a round brush, black on white, like a mouse on the sketchpad."""
+    return draw_strokes(STROKES[digit], rng, canvas, width)
+
+
+def draw_strokes(
+    strokes: list[list[tuple[float, float]]],
+    rng: np.random.Generator,
+    canvas: int = 800,
+    width: int | None = None,
+    aspect: tuple[float, float] = (0.55, 0.8),
+) -> Image.Image:
+    """Draw strokes given in a unit square as jittered, slanted polylines with a round brush, black on white,
+    at a random size and place: a mouse on the sketchpad. `aspect` is the range of width / height."""
     image = Image.new("RGBA", (canvas, canvas), "white")
     draw = ImageDraw.Draw(image)
     height = rng.uniform(0.35, 0.75) * canvas
-    aspect = rng.uniform(0.55, 0.8)
-    left = rng.uniform(0.05 * canvas, canvas - height * aspect - 0.05 * canvas)
+    aspect = rng.uniform(*aspect)
+    left = rng.uniform(0.05 * canvas, max(0.05 * canvas, canvas - height * aspect - 0.05 * canvas))
     top = rng.uniform(0.05 * canvas, canvas - height - 0.05 * canvas)
     slant = rng.uniform(-0.15, 0.15)
     width = width or int(rng.uniform(0.04, 0.09) * height)
-    for stroke in STROKES[digit]:
+    for stroke in strokes:
         points = [
             (left + (x + slant * (0.5 - y) + rng.normal(0, 0.025)) * height * aspect,
              top + (y + rng.normal(0, 0.02)) * height)
