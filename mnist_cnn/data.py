@@ -26,3 +26,13 @@ def load_mnist(data_dir: str | os.PathLike | None = None, train: bool = True) ->
             f"pass --data-dir or set {DATA_DIR_ENV} to a folder holding MNIST/raw, or connect to the internet."
         ) from None
     return dataset.data, dataset.targets.long()
+
+
+def split_holdout(
+    images: torch.Tensor, labels: torch.Tensor, count: int, seed: int = 0
+) -> tuple[tuple[torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]]:
+    """Set aside `count` random training images (the same ones for the same seed) that training never sees:
+    ((train images, train labels), (held-out images, held-out labels))."""
+    order = torch.randperm(len(images), generator=torch.Generator().manual_seed(seed))
+    keep, held = order[: len(images) - count].sort().values, order[len(images) - count :].sort().values
+    return (images[keep], labels[keep]), (images[held], labels[held])

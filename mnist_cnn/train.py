@@ -15,34 +15,37 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 import torchvision
 from torch import nn
 from tqdm import tqdm
 
 from mnist_cnn.augment import Augment
+from mnist_cnn.calibrate import calibration_report, fit_temperature, logits_of
 from mnist_cnn.checkpoint import atomic_write, save_checkpoint
 from mnist_cnn.config import DEFAULT_CHECKPOINT, MNIST_MEAN, MNIST_STD
 from mnist_cnn.errors import MnistCnnError
 from mnist_cnn.evaluate import predict_labels
 from mnist_cnn.model import ARCHS, build_model
+from mnist_cnn.outliers import pair_inputs, scribble_inputs
 from mnist_cnn.transforms import Normalization
 
 PRESETS = {
     "default": dict(
         arch="mnist_cnn", epochs=15, batch_size=128, lr=3e-3, optimizer="adamw", momentum=0.9,
         weight_decay=5e-4, schedule="onecycle", augment=True, label_smoothing=0.1,
-        mean=MNIST_MEAN, std=MNIST_STD,
+        mean=MNIST_MEAN, std=MNIST_STD, holdout=5000, outlier_weight=0.5,
     ),
     "fast": dict(
         arch="mnist_cnn_small", epochs=2, batch_size=128, lr=4e-3, optimizer="adamw", momentum=0.9,
         weight_decay=5e-4, schedule="onecycle", augment=False, label_smoothing=0.0,
-        mean=MNIST_MEAN, std=MNIST_STD,
+        mean=MNIST_MEAN, std=MNIST_STD, holdout=0, outlier_weight=0.0,
     ),
     "article": dict(
         arch="seed", epochs=10, batch_size=128, lr=1e-3, optimizer="sgd", momentum=0.9,
         weight_decay=0.0, schedule="constant", augment=False, label_smoothing=0.0,
-        mean=0.5, std=0.5,
+        mean=0.5, std=0.5, holdout=0, outlier_weight=0.0,
     ),
 }
 
@@ -52,7 +55,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--preset", choices=PRESETS, default="default", help="recipe to start from (default: default)")
     p.add_argument("--fast", action="store_const", const="fast", dest="preset", help="same as --preset fast")
     p.add_argument("--arch", choices=ARCHS, help="network architecture")
-    p.add_argument("--epochs", type=int, help="passes over the 60,000 training images")
+    p.add_argument("--epochs", type=int, help="passes over the training images")
     p.add_argument("--batch-size", type=int, help="images per step")
     p.add_argument("--lr", type=float, help="learning rate (peak rate for onecycle)")
     p.add_argument("--optimizer", choices=["sgd", "adam", "adamw"], help="optimizer (sgd uses --momentum)")
@@ -63,6 +66,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--label-smoothing", type=float, help="label smoothing of the loss")
     p.add_argument("--mean", type=float, help="normalization mean recorded in the checkpoint")
     p.add_argument("--std", type=float, help="normalization std recorded in the checkpoint")
+    p.add_argument("--holdout", type=int,
+                   help="training images set aside to calibrate the probabilities (temperature scaling)")
+    p.add_argument("--outlier-weight", type=float,
+                   help="weight of the loss teaching the network to be unsure on what is not one digit (0: off)")
+    p.add_argument("--outlier-pool", type=int, default=10_000,
+                   help="scribbles and digit pairs drawn for that (default: 10000)")
     p.add_argument("--train-limit", type=int, help="train on only the first N images (for quick tests)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     p.add_argument("--device", default="auto", help="auto (cuda, mps, cpu), or any torch device name")
@@ -127,13 +136,34 @@ def save_training_curve(history: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
+def outlier_batch(
+    pool: torch.Tensor, size: int, augment: Augment | None, generator: torch.Generator
+) -> torch.Tensor:
+    """`size` scribbles from the pool, randomly mirrored or turned, and augmented like the digits."""
+    batch = pool[torch.randint(len(pool), (size,), generator=generator)]
+    flip = torch.rand(size, generator=generator)
+    batch = torch.where((flip < 0.25)[:, None, None, None], batch.flip(3), batch)
+    batch = torch.where((flip > 0.75)[:, None, None, None], batch.transpose(2, 3), batch)
+    return augment(batch, generator) if augment is not None else batch
+
+
+def calibrate(model: nn.Module, norm: Normalization, held_x, held_y, test_x, test_y) -> dict:
+    """Fit the temperature on the held-out training images; report calibration there and on the test set."""
+    temperature = fit_temperature(logits_of(model, held_x, norm), held_y)
+    return {
+        "temperature": round(temperature, 5),
+        "calibration": calibration_report(logits_of(model, held_x, norm), held_y, temperature),
+        "test_calibration": calibration_report(logits_of(model, test_x, norm), test_y, temperature),
+    }
+
+
 def raise_keyboard_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
 def train(args: argparse.Namespace) -> dict:
     """Run the recipe in `args`; return the final metadata written to the checkpoint."""
-    from mnist_cnn.data import load_mnist
+    from mnist_cnn.data import load_mnist, split_holdout
 
     output = Path(args.output)
     device = pick_device(args.device)
@@ -143,8 +173,17 @@ def train(args: argparse.Namespace) -> dict:
     test_x, test_y = load_mnist(args.data_dir, train=False)
     if args.train_limit:
         train_x, train_y = train_x[: args.train_limit], train_y[: args.train_limit]
+    if not 0 <= args.holdout < len(train_x):
+        raise MnistCnnError(f"--holdout {args.holdout} must be less than the {len(train_x)} training images.")
+    (train_x, train_y), (held_x, held_y) = split_holdout(train_x, train_y, args.holdout, args.seed)
     norm = Normalization(args.mean, args.std)
     augment = Augment() if args.augment else None
+    outliers = None
+    if args.outlier_weight > 0:
+        print(f"drawing {args.outlier_pool} scribbles and pairs of digits to learn what is not one digit")
+        pairs = pair_inputs(train_x.numpy(), args.outlier_pool // 3, seed=args.seed)
+        scribbles = scribble_inputs(args.outlier_pool - len(pairs), seed=args.seed)
+        outliers = torch.from_numpy(np.concatenate([scribbles, pairs])).unsqueeze(1)
 
     model = build_model(args.arch).to(device).to(memory_format=torch.channels_last)
     optimizer = make_optimizer(args, model)
@@ -179,10 +218,14 @@ def train(args: argparse.Namespace) -> dict:
             x = norm.to_float(train_x[idx])
             if augment is not None:
                 x = augment(x, generator)
-            x = norm(x).to(device).contiguous(memory_format=torch.channels_last)
             y = train_y[idx].to(device)
-            logits = model(x)
-            loss = loss_fn(logits, y)
+            if outliers is not None:
+                x = torch.cat([x, outlier_batch(outliers, len(y) // 4, augment, generator)])
+            logits = model(norm(x).to(device).contiguous(memory_format=torch.channels_last))
+            loss = loss_fn(logits[: len(y)], y)
+            if outliers is not None:  # cross-entropy against equal probabilities for all ten digits
+                loss = loss - args.outlier_weight * logits[len(y) :].log_softmax(1).mean()
+            logits = logits[: len(y)]
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -203,6 +246,7 @@ def train(args: argparse.Namespace) -> dict:
             "epochs": epoch, "planned_epochs": args.epochs, "seed": args.seed, "preset": args.preset,
             "recipe": {k: getattr(args, k) for k in PRESETS["default"]},
             "train_seconds": round(elapsed, 1), "history": history, "device": str(device),
+            "holdout": args.holdout, "outlier_weight": args.outlier_weight,
             "threads": torch.get_num_threads(),
             "torch": torch.__version__, "torchvision": torchvision.__version__, "python": platform.python_version(),
         }
@@ -216,6 +260,12 @@ def train(args: argparse.Namespace) -> dict:
         atomic_write(state_path(output), lambda tmp, state=state: torch.save(state, tmp))
         save_checkpoint(model, output, metadata)
 
+    if args.holdout:
+        metadata.update(calibrate(model, norm, held_x, held_y, test_x, test_y))
+        save_checkpoint(model, output, metadata)
+        held = metadata["calibration"]
+        print(f"temperature {metadata['temperature']:.3f}: expected calibration error on the held-out images "
+              f"{held['ece_before'] * 100:.2f} % -> {held['ece_after'] * 100:.2f} %")
     save_training_curve(history, output.with_suffix(".png"))
     state_path(output).unlink(missing_ok=True)
     print(f"done: {args.arch}, test accuracy {metadata['test_accuracy'] * 100:.2f} % after {args.epochs} epochs, "

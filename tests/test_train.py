@@ -14,7 +14,8 @@ from mnist_cnn.errors import CheckpointError
 from mnist_cnn.predict import DigitClassifier
 from mnist_cnn.transforms import Normalization
 
-TINY = ["--arch", "seed", "--optimizer", "adamw", "--lr", "3e-3", "--schedule", "onecycle", "--train-limit", "3000"]
+TINY = ["--arch", "seed", "--optimizer", "adamw", "--lr", "3e-3", "--schedule", "onecycle", "--train-limit", "3000",
+        "--holdout", "500", "--outlier-pool", "90"]
 
 
 def train(*args, **kwargs):
@@ -82,6 +83,26 @@ def test_interrupted_training_keeps_its_last_epoch_and_resumes(tmp_path):
     assert resumed_after >= meta["epochs"]
     _, final = load_checkpoint(out)
     assert final["epochs"] == 4 and not state.exists()
+
+
+def test_default_recipe_calibrates_on_images_it_never_trained_on(tmp_path):
+    out = tmp_path / "calibrated.safetensors"
+    run = train("--epochs", "1", "--output", str(out))
+    stdout, stderr = run.communicate(timeout=300)
+    assert run.returncode == 0, stderr
+    assert "scribbles and pairs of digits" in stdout and "temperature" in stdout
+    meta = read_metadata(out)
+    assert meta["holdout"] == 500 and meta["outlier_weight"] == 0.5
+    held = meta["calibration"]
+    assert held["images"] == 500 and meta["test_calibration"]["images"] == 10_000
+    assert meta["temperature"] > 0
+    assert held["nll_after"] <= held["nll_before"]  # the fitted temperature minimises the held-out NLL
+
+
+def test_holdout_larger_than_the_training_set_is_one_clear_error(tmp_path):
+    run = train("--holdout", "5000", "--epochs", "1", "--output", str(tmp_path / "none.safetensors"))
+    _, stderr = run.communicate(timeout=120)
+    assert run.returncode == 2 and "--holdout" in stderr and "Traceback" not in stderr
 
 
 def test_resume_without_a_run_is_one_clear_error(tmp_path):

@@ -1,0 +1,208 @@
+"""Drawings that are not one digit: scribbles and touching pairs of digits that teach the network to be
+unsure, letters and faces that test it.
+
+A network trained only on digits gives every drawing a confident digit. The default recipe also
+shows it scribbles (tangles, zigzags, hatching, spirals, blobs, scattered shapes) and pairs of
+touching training digits, and trains it to answer them with equal probabilities for all ten classes
+("outlier exposure"). Knowing a pair is not one digit also tells `segment` where digits touch.
+Letters and faces are never shown in training: they measure how well that generalizes.
+
+Every drawing is made on a canvas like the sketchpad's and goes through `preprocess`, so the network
+sees outliers exactly as it would see them on the page.
+"""
+
+from collections.abc import Callable
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from mnist_cnn.preprocess import preprocess
+from mnist_cnn.render import compose_number, draw_strokes
+
+CANVAS = 112
+"""Scribbles are drawn this big before preprocessing: large enough for the stroke-width step to matter."""
+
+Drawing = Callable[[np.random.Generator], Image.Image]
+
+
+def new_canvas() -> tuple[Image.Image, ImageDraw.ImageDraw]:
+    image = Image.new("L", (CANVAS, CANVAS), 255)
+    return image, ImageDraw.Draw(image)
+
+
+def pen(rng: np.random.Generator) -> int:
+    return int(rng.integers(3, 11))
+
+
+def tangle(rng: np.random.Generator) -> Image.Image:
+    """A long random walk through many points, crossing itself."""
+    image, draw = new_canvas()
+    points = [tuple(p) for p in rng.uniform(10, CANVAS - 10, size=(int(rng.integers(7, 15)), 2))]
+    draw.line(points, fill=0, width=pen(rng), joint="curve")
+    return image
+
+
+def zigzag(rng: np.random.Generator) -> Image.Image:
+    """Many sharp teeth in a row, horizontal or vertical."""
+    image, draw = new_canvas()
+    teeth = int(rng.integers(4, 10))
+    along = np.linspace(10, CANVAS - 10, 2 * teeth + 1)
+    low, high = sorted(rng.uniform(10, CANVAS - 10, 2))
+    high = max(high, low + 25)
+    across = np.where(np.arange(len(along)) % 2 == 0, low, high) + rng.normal(0, 3, len(along))
+    points = list(zip(along, across)) if rng.random() < 0.5 else list(zip(across, along))
+    draw.line(points, fill=0, width=pen(rng), joint="curve")
+    return image
+
+
+def hatching(rng: np.random.Generator) -> Image.Image:
+    """Several parallel lines, sometimes crossed by a second set: shading or a grid."""
+    image, draw = new_canvas()
+    width = pen(rng)
+    for _ in range(1 if rng.random() < 0.5 else 2):
+        angle = rng.uniform(0, np.pi)
+        direction, normal = np.array([np.cos(angle), np.sin(angle)]), np.array([-np.sin(angle), np.cos(angle)])
+        for offset in np.linspace(-35, 35, int(rng.integers(3, 8))):
+            center = CANVAS / 2 + normal * offset
+            a, b = center - direction * 45, center + direction * 45
+            draw.line([tuple(a), tuple(b)], fill=0, width=width)
+    return image
+
+
+def spiral(rng: np.random.Generator) -> Image.Image:
+    """A spiral of two to four turns."""
+    image, draw = new_canvas()
+    turns = rng.uniform(2, 4)
+    t = np.linspace(0, 2 * np.pi * turns, 120)
+    radius = 6 + 44 * t / t[-1]
+    sign = 1 if rng.random() < 0.5 else -1
+    points = list(zip(CANVAS / 2 + radius * np.cos(sign * t), CANVAS / 2 + radius * np.sin(sign * t)))
+    draw.line(points, fill=0, width=max(3, pen(rng) // 2), joint="curve")
+    return image
+
+
+def blob(rng: np.random.Generator) -> Image.Image:
+    """A filled irregular shape: a smudge or a coloured-in area."""
+    image, draw = new_canvas()
+    angles = np.sort(rng.uniform(0, 2 * np.pi, int(rng.integers(5, 10))))
+    radii = rng.uniform(15, 48, len(angles))
+    center = rng.uniform(45, CANVAS - 45, 2)
+    draw.polygon([tuple(center + r * np.array([np.cos(a), np.sin(a)])) for a, r in zip(angles, radii)], fill=0)
+    return image
+
+
+def scattered(rng: np.random.Generator) -> Image.Image:
+    """Three to six small shapes (rings, boxes, crosses, dots) scattered over the canvas."""
+    image, draw = new_canvas()
+    width = max(2, pen(rng) // 2)
+    for _ in range(int(rng.integers(3, 7))):
+        x, y = rng.uniform(15, CANVAS - 15, 2)
+        r = rng.uniform(5, 14)
+        kind = rng.integers(4)
+        if kind == 0:
+            draw.ellipse([x - r, y - r, x + r, y + r], outline=0, width=width)
+        elif kind == 1:
+            draw.rectangle([x - r, y - r, x + r, y + r], outline=0, width=width)
+        elif kind == 2:
+            draw.line([(x - r, y - r), (x + r, y + r)], fill=0, width=width)
+            draw.line([(x - r, y + r), (x + r, y - r)], fill=0, width=width)
+        else:
+            draw.ellipse([x - r / 2, y - r / 2, x + r / 2, y + r / 2], fill=0)
+    return image
+
+
+SCRIBBLES: dict[str, Drawing] = {
+    "tangle": tangle,
+    "zigzag": zigzag,
+    "hatching": hatching,
+    "spiral": spiral,
+    "blob": blob,
+    "scattered shapes": scattered,
+}
+
+# Capital letters as strokes in a unit square (x right, y down), like the digits in render.STROKES.
+# Letters that share a digit's shape (O, I, S, Z, B, G) are left out: no one can tell those apart.
+LETTERS: dict[str, list[list[tuple[float, float]]]] = {
+    "A": [[(0.1, 0.95), (0.5, 0.05), (0.9, 0.95)], [(0.28, 0.6), (0.72, 0.6)]],
+    "E": [[(0.85, 0.05), (0.15, 0.05), (0.15, 0.95), (0.85, 0.95)], [(0.15, 0.5), (0.7, 0.5)]],
+    "F": [[(0.85, 0.05), (0.15, 0.05), (0.15, 0.95)], [(0.15, 0.5), (0.7, 0.5)]],
+    "H": [[(0.15, 0.05), (0.15, 0.95)], [(0.85, 0.05), (0.85, 0.95)], [(0.15, 0.5), (0.85, 0.5)]],
+    "K": [[(0.15, 0.05), (0.15, 0.95)], [(0.85, 0.05), (0.15, 0.55)], [(0.35, 0.4), (0.85, 0.95)]],
+    "M": [[(0.1, 0.95), (0.15, 0.05), (0.5, 0.6), (0.85, 0.05), (0.9, 0.95)]],
+    "N": [[(0.15, 0.95), (0.15, 0.05), (0.85, 0.95), (0.85, 0.05)]],
+    "R": [[(0.15, 0.95), (0.15, 0.05), (0.65, 0.05), (0.85, 0.25), (0.65, 0.48), (0.15, 0.48)],
+          [(0.45, 0.48), (0.85, 0.95)]],
+    "W": [[(0.05, 0.05), (0.25, 0.95), (0.5, 0.35), (0.75, 0.95), (0.95, 0.05)]],
+    "X": [[(0.1, 0.05), (0.9, 0.95)], [(0.9, 0.05), (0.1, 0.95)]],
+    "Y": [[(0.1, 0.05), (0.5, 0.5), (0.9, 0.05)], [(0.5, 0.5), (0.5, 0.95)]],
+    "k": [[(0.2, 0.05), (0.2, 0.95)], [(0.75, 0.4), (0.2, 0.7)], [(0.4, 0.6), (0.8, 0.95)]],
+}
+
+
+def ring(cx: float, cy: float, rx: float, ry: float, start: float = 0, stop: float = 2 * np.pi, n: int = 24):
+    t = np.linspace(start, stop, n)
+    return list(zip(cx + rx * np.cos(t), cy + ry * np.sin(t)))
+
+
+def face_strokes(rng: np.random.Generator) -> list[list[tuple[float, float]]]:
+    """A round face with two eyes, a smile or frown, sometimes a nose."""
+    eye_y, eye_dx = rng.uniform(0.3, 0.42), rng.uniform(0.14, 0.22)
+    mouth = rng.uniform(0.12, 0.25)
+    smile = (0.15 * np.pi, 0.85 * np.pi) if rng.random() < 0.7 else (1.15 * np.pi, 1.85 * np.pi)
+    mouth_y = 0.62 if smile[0] < np.pi else 0.8
+    strokes = [
+        ring(0.5, 0.5, 0.45, 0.45),
+        [(0.5 - eye_dx, eye_y), (0.5 - eye_dx, eye_y + 0.04)],
+        [(0.5 + eye_dx, eye_y), (0.5 + eye_dx, eye_y + 0.04)],
+        ring(0.5, mouth_y, mouth, mouth * 0.8, *smile, n=12),
+    ]
+    if rng.random() < 0.5:
+        strokes.append([(0.5, 0.45), (0.47, 0.57), (0.52, 0.57)])
+    return strokes
+
+
+def letter(name: str) -> Drawing:
+    return lambda rng: draw_strokes(LETTERS[name], rng, canvas=280, width=14, aspect=(0.7, 1.0))
+
+
+def face(rng: np.random.Generator) -> Image.Image:
+    return draw_strokes(face_strokes(rng), rng, canvas=280, width=int(rng.integers(6, 15)), aspect=(0.85, 1.1))
+
+
+def noise(rng: np.random.Generator) -> Image.Image:
+    """Random gray pixels: a picture of nothing."""
+    return Image.fromarray(rng.integers(0, 256, (CANVAS, CANVAS), dtype=np.uint8))
+
+
+TEST_SETS: dict[str, Drawing] = {
+    **{f"scribble: {name}": draw for name, draw in SCRIBBLES.items()},
+    "letters (12 shapes)": lambda rng: letter(list(LETTERS)[int(rng.integers(len(LETTERS)))])(rng),
+    "faces": face,
+    "random noise": noise,
+}
+"""What the uncertainty benchmark shows the network: scribbles from seeds training never used, and
+letters, faces and noise, which training never showed at all."""
+
+
+def scribble_inputs(count: int, seed: int) -> np.ndarray:
+    """`count` preprocessed scribbles (N, 28, 28) float32, drawn evenly from every kind in SCRIBBLES."""
+    rng = np.random.default_rng(seed)
+    kinds = list(SCRIBBLES.values())
+    inputs = []
+    while len(inputs) < count:
+        model_input = preprocess(kinds[len(inputs) % len(kinds)](rng))
+        if model_input is not None:
+            inputs.append(model_input)
+    return np.stack(inputs)
+
+
+def pair_inputs(images: np.ndarray, count: int, seed: int) -> np.ndarray:
+    """`count` preprocessed pictures (N, 28, 28) of two of these MNIST digits (uint8 N x 28 x 28) touching."""
+    rng = np.random.default_rng(seed)
+    inputs = []
+    while len(inputs) < count:
+        pair = [images[i] for i in rng.integers(0, len(images), 2)]
+        model_input = preprocess(compose_number(pair, rng, gaps=(-0.15, 0.05)))
+        if model_input is not None:
+            inputs.append(model_input)
+    return np.stack(inputs)

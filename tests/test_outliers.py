@@ -1,0 +1,54 @@
+"""Knowing when it is unsure: scribbles, letters and faces are flagged; real digits are not."""
+
+import numpy as np
+import pytest
+
+from mnist_cnn.outliers import LETTERS, SCRIBBLES, TEST_SETS, face, letter, pair_inputs, scribble_inputs
+from mnist_cnn.preprocess import preprocess
+from mnist_cnn.render import stroke_digit
+
+
+def test_every_drawing_becomes_a_model_input():
+    rng = np.random.default_rng(0)
+    for name, draw in TEST_SETS.items():
+        model_input = preprocess(draw(rng))
+        assert model_input is not None and model_input.shape == (28, 28), name
+    inputs = scribble_inputs(2 * len(SCRIBBLES), seed=3)
+    assert inputs.shape == (2 * len(SCRIBBLES), 28, 28) and inputs.max() == pytest.approx(1.0)
+
+
+def test_drawings_are_the_same_for_the_same_seed():
+    assert np.array_equal(scribble_inputs(12, seed=5), scribble_inputs(12, seed=5))
+    digits = np.zeros((3, 28, 28), np.uint8)
+    digits[:, 6:22, 12:16] = 255
+    assert np.array_equal(pair_inputs(digits, 4, seed=1), pair_inputs(digits, 4, seed=1))
+
+
+def unsure_share(classifier, images) -> float:
+    return float(np.mean([classifier.predict(image).unsure for image in images]))
+
+
+def test_scribbles_it_never_saw_are_mostly_flagged(classifier):
+    rng = np.random.default_rng(12345)  # training drew its scribbles from seed 0
+    draws = list(SCRIBBLES.values())
+    assert unsure_share(classifier, [draws[i % len(draws)](rng) for i in range(60)]) >= 0.8
+
+
+def test_faces_and_letters_are_flagged_more_often_than_not(classifier):
+    rng = np.random.default_rng(1)
+    assert unsure_share(classifier, [face(rng) for _ in range(30)]) >= 0.5
+    assert unsure_share(classifier, [letter(name)(rng) for name in LETTERS for _ in range(3)]) >= 0.5
+
+
+def test_real_digits_are_rarely_flagged(classifier, mnist_test):
+    images, _ = mnist_test
+    assert unsure_share(classifier, [images[i].numpy() for i in range(0, 10_000, 20)]) <= 0.03
+    rng = np.random.default_rng(2)
+    assert unsure_share(classifier, [stroke_digit(d % 10, rng) for d in range(100)]) <= 0.03
+
+
+def test_unsure_answer_says_so_in_words(classifier):
+    rng = np.random.default_rng(4)
+    result = next(r for r in (classifier.predict(SCRIBBLES["tangle"](rng)) for _ in range(20)) if r.unsure)
+    assert result.digit is not None and f"best guess {result.digit}" in result.message
+    assert result.to_json()["unsure"] is True
