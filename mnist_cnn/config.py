@@ -14,6 +14,10 @@ MNIST_MEAN = 0.1307
 MNIST_STD = 0.3081
 """Mean and standard deviation of MNIST's training pixels (in 0..1), used by the default recipe."""
 
+UNSURE_BELOW = 0.5
+"""Below this calibrated top probability an answer is marked unsure rather than asserted.
+Chosen with `python benchmarks/uncertainty.py`, which prints how often each threshold flags digits and scribbles."""
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_CHECKPOINT = PACKAGE_DIR.parent / "checkpoints" / "mnist_cnn.safetensors"
 

@@ -1,10 +1,15 @@
 """Recognize digits in images: a Python API and a command line.
 
     from mnist_cnn.predict import DigitClassifier
-    result = DigitClassifier.from_checkpoint().predict("digit.png")
-    result.digit, result.confidence, result.probabilities, result.model_input
+    classifier = DigitClassifier.from_checkpoint()
+    result = classifier.predict("digit.png")
+    result.digit, result.confidence, result.unsure, result.probabilities, result.model_input
+    classifier.read_number("year.png").number      # "2024"
 
-    python -m mnist_cnn.predict [--checkpoint P] [--json] FILE...
+    python -m mnist_cnn.predict [--checkpoint P] [--number] [--json] FILE...
+
+Probabilities are calibrated (divided by the checkpoint's temperature): when the top one is below
+UNSURE_BELOW the answer is marked unsure: a scribble, a letter, or a digit drawn too ambiguously.
 """
 
 import argparse
@@ -19,9 +24,10 @@ import torch
 from torch import nn
 
 from mnist_cnn.checkpoint import load_checkpoint
-from mnist_cnn.config import CLASSES, DEFAULT_CHECKPOINT
+from mnist_cnn.config import CLASSES, DEFAULT_CHECKPOINT, UNSURE_BELOW
 from mnist_cnn.errors import CheckpointError, InputError
-from mnist_cnn.preprocess import ImageSource, preprocess
+from mnist_cnn.preprocess import ImageSource, digit_from_ink, ink_of, preprocess
+from mnist_cnn.segment import segment
 from mnist_cnn.transforms import Normalization
 
 NO_DIGIT = "No digit found: the image is blank."
@@ -29,21 +35,42 @@ NO_DIGIT = "No digit found: the image is blank."
 
 @dataclass(frozen=True)
 class Prediction:
-    """What the network made of one image. `digit` is None when the image holds no digit."""
+    """What the network made of one image. `digit` is None when the image holds no digit; `unsure` says
+    the network's best guess is too doubtful to assert (the message says so in words)."""
 
     digit: int | None
     confidence: float
     probabilities: dict[str, float] = field(default_factory=dict)
     model_input: np.ndarray | None = None
     message: str | None = None
+    unsure: bool = False
 
     def to_json(self) -> dict:
         return {
             "digit": self.digit,
             "confidence": round(self.confidence, 6),
+            "unsure": self.unsure,
             "probabilities": {k: round(v, 6) for k, v in self.probabilities.items()},
             **({"message": self.message} if self.message else {}),
         }
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A whole number read from one image: the digits left to right, each with its own prediction."""
+
+    digits: list[Prediction]
+
+    @property
+    def number(self) -> str:
+        return "".join(str(d.digit) for d in self.digits)
+
+    @property
+    def unsure(self) -> bool:
+        return any(d.unsure for d in self.digits)
+
+    def to_json(self) -> dict:
+        return {"number": self.number, "unsure": self.unsure, "digits": [d.to_json() for d in self.digits]}
 
 
 class DigitClassifier:
@@ -54,6 +81,8 @@ class DigitClassifier:
         self.metadata = metadata
         self.path = path
         self.normalization = Normalization(metadata["mean"], metadata["std"])
+        # checkpoints from before calibration have no temperature: their raw probabilities are used
+        self.temperature = float(metadata.get("temperature", 1.0))
 
     @classmethod
     def from_checkpoint(cls, path: str | os.PathLike | None = None) -> "DigitClassifier":
@@ -64,29 +93,65 @@ class DigitClassifier:
 
     @torch.inference_mode()
     def probabilities(self, model_input: np.ndarray) -> np.ndarray:
-        """Ten class probabilities for one preprocessed 28x28 image (white on black, 0..1)."""
+        """Ten calibrated class probabilities for one preprocessed 28x28 image (white on black, 0..1)."""
         logits = self.model(self.normalization.to_model_input(model_input))
-        return torch.softmax(logits, dim=1)[0].numpy()
+        return torch.softmax(logits / self.temperature, dim=1)[0].numpy()
+
+    def judge(self, model_input: np.ndarray) -> Prediction:
+        """The prediction for one preprocessed 28x28 image, marked unsure when the top probability is low."""
+        probs = self.probabilities(model_input)
+        digit = int(probs.argmax())
+        confidence = float(probs[digit])
+        unsure = confidence < UNSURE_BELOW
+        return Prediction(
+            digit=digit,
+            confidence=confidence,
+            probabilities={c: float(p) for c, p in zip(CLASSES, probs)},
+            model_input=model_input,
+            message=f"This does not look clearly like a digit (best guess {digit}, {confidence * 100:.0f} %)."
+            if unsure else None,
+            unsure=unsure,
+        )
 
     def predict(self, image: ImageSource) -> Prediction:
         """Recognize the digit in a file path, bytes, PIL image or numpy array; InputError if unreadable."""
         model_input = preprocess(image)
         if model_input is None:
             return Prediction(digit=None, confidence=0.0, message=NO_DIGIT)
-        probs = self.probabilities(model_input)
-        digit = int(probs.argmax())
-        return Prediction(
-            digit=digit,
-            confidence=float(probs[digit]),
-            probabilities={c: float(p) for c, p in zip(CLASSES, probs)},
-            model_input=model_input,
-        )
+        return self.judge(model_input)
+
+    def read_number(self, image: ImageSource) -> Reading:
+        """Read the digits written side by side in an image, left to right; no digits when it is blank.
+
+        A picture that holds one digit is read exactly as `predict` reads it."""
+        ink = ink_of(image)
+        pieces = [] if ink is None else segment(ink, self.confidence_in)
+        inputs = [digit_from_ink(ink)] if len(pieces) == 1 else [digit_from_ink(p) for p in pieces]
+        return Reading([self.judge(x) for x in inputs if x is not None])
+
+    def confidence_in(self, ink: np.ndarray) -> float:
+        """How sure the network is that this ink (one piece of a picture) is one digit: its top probability."""
+        model_input = digit_from_ink(ink)
+        return 0.0 if model_input is None else float(self.probabilities(model_input).max())
+
+
+def describe(result: Prediction | Reading) -> str:
+    """One line for people: the digit or number with its confidence, or why there is none."""
+    if isinstance(result, Reading):
+        if not result.digits:
+            return NO_DIGIT
+        parts = ", ".join(f"{d.digit} {d.confidence * 100:.1f} %{' unsure' if d.unsure else ''}" for d in result.digits)
+        return f"{result.number} ({parts})"
+    if result.digit is None or result.unsure:
+        return result.message
+    return f"{result.digit} ({result.confidence * 100:.1f} %)"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Recognize the handwritten digit in each image file.")
     parser.add_argument("files", nargs="+", help="image files (PNG, JPEG, WebP, BMP, GIF)")
     parser.add_argument("--checkpoint", help="checkpoint to use (default: the shipped one)")
+    parser.add_argument("--number", action="store_true", help="read all the digits, left to right, as one number")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     args = parser.parse_args(argv)
     try:
@@ -97,17 +162,12 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     for file in args.files:
         try:
-            result = classifier.predict(file)
+            result = classifier.read_number(file) if args.number else classifier.predict(file)
         except InputError as exc:
             failed = True
             print(json.dumps({"file": file, "error": str(exc)}) if args.json else f"{file}: error: {exc}")
             continue
-        if args.json:
-            print(json.dumps({"file": file, **result.to_json()}))
-        elif result.digit is None:
-            print(f"{file}: {result.message}")
-        else:
-            print(f"{file}: {result.digit} ({result.confidence * 100:.1f} %)")
+        print(json.dumps({"file": file, **result.to_json()}) if args.json else f"{file}: {describe(result)}")
     return 1 if failed else 0
 
 

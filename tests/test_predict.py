@@ -68,3 +68,32 @@ def test_cli_plain_output_reads_naturally(drawn):
     run = subprocess.run([sys.executable, "-m", "mnist_cnn.predict", str(drawn[4])], capture_output=True, text=True,
                          timeout=120)
     assert run.returncode == 0 and run.stdout.startswith(f"{drawn[4]}: 4 (")
+
+
+def test_cli_reads_numbers_as_one_json_line_per_file(tmp_path):
+    from tests.test_segment import draw_number
+
+    year, blank = tmp_path / "year.png", tmp_path / "blank.png"
+    draw_number("2024").save(year)
+    Image.new("L", (64, 64), 255).save(blank)
+    run = subprocess.run([sys.executable, "-m", "mnist_cnn.predict", "--number", "--json", str(year), str(blank)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    first, second = (json.loads(line) for line in run.stdout.strip().splitlines())
+    assert first["file"] == str(year) and first["number"] == "2024" and first["unsure"] is False
+    assert [d["digit"] for d in first["digits"]] == [2, 0, 2, 4]
+    assert all(set(d) == {"digit", "confidence", "unsure", "probabilities"} for d in first["digits"])
+    assert second == {"file": str(blank), "number": "", "unsure": False, "digits": []}
+    plain = subprocess.run([sys.executable, "-m", "mnist_cnn.predict", "--number", str(year)], capture_output=True,
+                           text=True, timeout=120)
+    assert plain.stdout.startswith(f"{year}: 2024 (2 ")
+
+
+def test_probabilities_are_divided_by_the_checkpoints_temperature(classifier, drawn):
+    import torch
+
+    model_input = classifier.predict(drawn[2]).model_input
+    with torch.inference_mode():
+        logits = classifier.model(classifier.normalization.to_model_input(model_input))[0]
+    expected = torch.softmax(logits / classifier.temperature, 0).numpy()
+    assert np.allclose(classifier.probabilities(model_input), expected, atol=1e-6)

@@ -1,0 +1,79 @@
+"""How often whole numbers are read exactly: four-digit numbers composed from MNIST test digits.
+
+    python benchmarks/numbers.py [--n 1000] [--digits 4] [--checkpoint F] [--data-dir D]
+
+Each number is `--digits` random MNIST *test* digits (never seen in training) written side by side
+by `render.compose_number`: a random height of 60-140 px, each digit 0.8-1.2 times that, a small
+random up-down offset, and a random gap between neighbours. Two gap ranges, as shares of the height:
+0 to 0.5 (the ink of neighbours never overlaps column-wise: people leaving space) and -0.15 to 0
+(neighbours overlap and often touch: a hard case). Prints exact-read rates and where the misses came
+from (a wrong count of digits, or a misread digit).
+"""
+
+import argparse
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from mnist_cnn.predict import DigitClassifier  # noqa: E402
+from mnist_cnn.render import compose_number  # noqa: E402
+
+GAPS = {"gaps 0 to 0.5 of the height": (0.0, 0.5), "overlapping, -0.15 to 0 (touching)": (-0.15, 0.0)}
+
+
+def read_numbers(classifier, images: np.ndarray, labels: np.ndarray, n: int, digits: int, gaps, seed: int) -> dict:
+    """Exact-read rate, wrong-count rate, per-digit accuracy where the count was right, and ms per number."""
+    rng = np.random.default_rng(seed)
+    exact = wrong_count = digit_hits = digit_total = 0
+    seconds = 0.0
+    for _ in range(n):
+        index = rng.integers(0, len(images), digits)
+        image = compose_number([images[i] for i in index], rng, gaps)
+        truth = "".join(str(int(labels[i])) for i in index)
+        start = time.perf_counter()
+        number = classifier.read_number(image).number
+        seconds += time.perf_counter() - start
+        exact += number == truth
+        if len(number) != digits:
+            wrong_count += 1
+        else:
+            digit_hits += sum(a == b for a, b in zip(number, truth))
+            digit_total += digits
+    return {"exact": exact / n, "wrong_count": wrong_count / n, "digit_accuracy": digit_hits / max(1, digit_total),
+            "ms": seconds / n * 1000, "n": n}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1000, help="numbers per gap range (default 1000)")
+    parser.add_argument("--digits", type=int, default=4, help="digits per number (default 4)")
+    parser.add_argument("--checkpoint", help="checkpoint (default: the shipped one)")
+    parser.add_argument("--data-dir", help="MNIST folder (default: $MNIST_DATA_DIR or ./data)")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    from mnist_cnn.data import load_mnist
+
+    torch.set_num_threads(1)
+    classifier = DigitClassifier.from_checkpoint(args.checkpoint)
+    images, labels = load_mnist(args.data_dir, train=False)
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"torch {torch.__version__} with {torch.get_num_threads()} thread")
+    print(f"command: python benchmarks/numbers.py --n {args.n} --digits {args.digits} --seed {args.seed}")
+    print(f"\n| {args.digits}-digit numbers | read exactly | wrong digit count | digits right (count right) "
+          "| time per number | numbers |\n| --- | ---: | ---: | ---: | ---: | ---: |")
+    for name, gaps in GAPS.items():
+        r = read_numbers(classifier, images.numpy(), labels.numpy(), args.n, args.digits, gaps, args.seed)
+        print(f"| {name} | {r['exact'] * 100:.1f} % | {r['wrong_count'] * 100:.1f} % | "
+              f"{r['digit_accuracy'] * 100:.2f} % | {r['ms']:.0f} ms | {r['n']} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
