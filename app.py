@@ -1,4 +1,4 @@
-"""The page: draw or upload a digit and watch the CNN's ten probabilities, live.
+"""The page: draw or upload a digit (or a whole number) and watch the CNN's probabilities, live.
 
     python app.py [--host H] [--port P] [--share] [--checkpoint FILE]
 
@@ -19,16 +19,18 @@ import torch
 from PIL import Image
 
 from mnist_cnn.errors import CheckpointError, InputError
-from mnist_cnn.predict import DigitClassifier, Prediction
+from mnist_cnn.explain import LESSONS, look_inside
+from mnist_cnn.predict import DigitClassifier, Prediction, Reading
 from mnist_cnn.preprocess import MAX_FILE_BYTES
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = sorted(str(p) for p in (HERE / "examples").glob("*.*") if p.suffix in {".png", ".jpg"})
-HINT = "Draw a digit (0-9) on the canvas, or upload a picture of one."
+HINT = "Draw a digit (0-9) on the canvas, or a number, or upload a picture of one."
 CANVAS = 280
 # One request is a millisecond of model time; a single thread per request serves several visitors at once.
 TORCH_THREADS = 1
 CONCURRENCY = 4
+PICTURE = {"interactive": False, "format": "png", "buttons": []}
 
 # Runs once in the browser when the page loads. Two fixes to Gradio's sketchpad:
 # - it starts (and returns after "clear") with no tool selected, ignoring strokes: pick the brush;
@@ -81,29 +83,52 @@ def load_classifier(path: str | None) -> DigitClassifier:
         sys.exit(f"Cannot start: {exc}")
 
 
-def enlarged(model_input: np.ndarray, size: int = 196) -> Image.Image:
-    """The 28x28 model input blown up with nearest-neighbour pixels, so each pixel shows as a square."""
-    return Image.fromarray((model_input * 255).astype(np.uint8)).resize((size, size), Image.Resampling.NEAREST)
+def enlarged(model_inputs: list[np.ndarray], height: int = 196) -> Image.Image:
+    """The 28x28 model inputs side by side, blown up with nearest-neighbour pixels so each shows as a square."""
+    strip = np.hstack([np.pad(x, ((0, 0), (0, 1)), constant_values=0.25) for x in model_inputs])[:, :-1]
+    image = Image.fromarray((strip * 255).astype(np.uint8))
+    return image.resize((height * image.width // image.height, height), Image.Resampling.NEAREST)
 
 
 def verdict(result: Prediction) -> str:
-    """The answer in words: the digit and its confidence, or the hint when there is no digit."""
-    if result.digit is None:
-        return f"### {HINT}"
+    """One digit in words: the digit and its confidence, or why none is asserted."""
+    if result.unsure:
+        return f"### Not sure\n{result.message}"
     return f"# {result.digit}\nconfidence {result.confidence * 100:.1f} %"
 
 
-def show(result: Prediction):
-    """The page's three outputs for one prediction: chart, verdict, model input."""
-    if result.digit is None:
-        return None, verdict(result), None
-    return result.probabilities, verdict(result), enlarged(result.model_input)
+def number_verdict(reading: Reading) -> str:
+    """A whole number in words, ? for each digit the network is unsure of."""
+    number = "".join("?" if d.unsure else str(d.digit) for d in reading.digits)
+    note = "\n? = not clearly a digit: see the table" if reading.unsure else ""
+    return f"# {number}\n{len(reading.digits)} digits, read left to right{note}"
 
 
-def recognize(image) -> Prediction:
-    """Predict, turning unreadable input into a visible one-sentence message."""
+def digits_table(reading: Reading) -> str:
+    """Each digit's ten probabilities, one row per position, as a Markdown table."""
+    rows = ["| position | read as | " + " | ".join(map(str, range(10))) + " |", "|---" * 12 + "|"]
+    for place, d in enumerate(reading.digits, start=1):
+        cells = " | ".join(f"{p * 100:.0f} %" for p in d.probabilities.values())
+        rows.append(f"| {place} | **{'?' if d.unsure else d.digit}** | {cells} |")
+    return "\n".join(rows)
+
+
+def show(reading: Reading):
+    """The page's outputs for one reading: chart, verdict, model input, digits table, and the input to look inside."""
+    digits = reading.digits
+    if not digits:
+        return None, f"### {HINT}", None, "", None
+    if len(digits) == 1:
+        d = digits[0]
+        return d.probabilities, verdict(d), enlarged([d.model_input]), "", d.model_input
+    inputs = [d.model_input for d in digits]
+    return None, number_verdict(reading), enlarged(inputs), digits_table(reading), inputs[0]
+
+
+def read(image) -> Reading:
+    """Read the digit or number, turning unreadable input into a visible one-sentence message."""
     try:
-        return classifier.predict(image)
+        return classifier.read_number(image)
     except InputError as exc:
         raise gr.Error(str(exc), print_exception=False) from None
 
@@ -120,20 +145,40 @@ def image_bytes(data_url: str) -> bytes:
 def on_stroke(data_url: str | None):
     """A PNG of the canvas, sent by the browser right after each stroke, undo or clear."""
     if not data_url:
-        return gr.skip(), gr.skip(), gr.skip()
-    return show(recognize(image_bytes(data_url)))
+        return (gr.skip(),) * 5
+    return show(read(image_bytes(data_url)))
 
 
 def on_upload(path: str | None):
     """An uploaded, pasted or example picture; removing it clears the answer."""
-    if path is None:
-        return show(Prediction(digit=None, confidence=0.0))
-    return show(recognize(path))
+    return show(Reading([]) if path is None else read(path))
+
+
+def on_inside(is_open: bool, model_input: np.ndarray | None):
+    """The pictures of the inside view for the current input; nothing is computed while the view is closed."""
+    if not is_open:
+        return (gr.skip(),) * 7
+    if model_input is None:
+        return (None,) * 6 + ("",)
+    inside = look_inside(classifier.model, classifier.normalization, model_input)
+    units = "\n".join(
+        f"| {u.index} | {u.activation:.2f} | {u.votes_for} |" for u in inside.units
+    )
+    table = f"| unit | activation | votes most for |\n|---|---|---|\n{units}"
+    return (inside.input, inside.saliency, inside.kernels, inside.first_maps, inside.second_maps, inside.pooled,
+            f"The network answers **{inside.digit}**. Its strongest hidden units:\n\n{table}")
+
+
+def file_path(image: gr.FileData | str) -> str:
+    return image["path"] if isinstance(image, dict) else image
 
 
 def probabilities(image) -> dict[str, float]:
     """The API's answer: the probability of each digit, as the chart shows them; a gr.Error if there is no digit."""
-    result = recognize(image)
+    try:
+        result = classifier.predict(image)
+    except InputError as exc:
+        raise gr.Error(str(exc), print_exception=False) from None
     if result.digit is None:
         raise gr.Error(result.message, print_exception=False)
     return result.probabilities
@@ -141,12 +186,20 @@ def probabilities(image) -> dict[str, float]:
 
 def predict(image: gr.FileData | str) -> dict[str, float]:
     """One image (file) -> the probability of each digit, as the page's chart shows them."""
-    return probabilities(image["path"] if isinstance(image, dict) else image)
+    return probabilities(file_path(image))
 
 
 def predict_base64(image: str) -> dict[str, float]:
     """One image as base64 text (or a data URL) -> the probability of each digit, without a file upload."""
     return probabilities(image_bytes(image))
+
+
+def predict_number(image: gr.FileData | str) -> dict:
+    """One image (file) of digits side by side -> {"number", "unsure", "digits": [each digit's answer]}."""
+    reading = read(file_path(image))
+    if not reading.digits:
+        raise gr.Error("No digit found: the image is blank.", print_exception=False)
+    return reading.to_json()
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -165,8 +218,9 @@ torch.set_num_threads(TORCH_THREADS)
 with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabled=False) as demo:
     gr.Markdown(
         "# Handwritten digit recognition\n"
-        "Draw a digit: the network answers after every stroke. Or upload a picture or photo of one. "
-        "The small square shows the 28x28 image the network actually sees."
+        "Draw a digit, or a number with its digits side by side: the network answers after every stroke. "
+        "Or upload a picture or photo of one. The squares show the 28x28 images the network actually sees; "
+        "when a drawing does not look like a digit, the page says so instead of guessing."
     )
     with gr.Row():
         with gr.Column():
@@ -189,15 +243,42 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
         with gr.Column():
             answer = gr.Markdown(f"### {HINT}", elem_id="verdict")
             chart = gr.Label(num_top_classes=10, elem_id="probabilities", label="Probabilities")
-            model_input = gr.Image(elem_id="model-input", label="What the network sees (28x28)",
-                                   interactive=False, format="png", height=200, buttons=[])
+            model_input = gr.Image(elem_id="model-input", label="What the network sees (28x28 per digit)",
+                                   height=200, **PICTURE)
+            digits = gr.Markdown(elem_id="digits")
+    with gr.Accordion("Inside the CNN: what each layer sees", open=False, elem_id="feature-maps") as inside_view:
+        gr.Markdown("The network's layers at work on your drawing, updated with each answer "
+                    "(computed only while this view is open).")
+        with gr.Row():
+            inside_input = gr.Image(label="Input (28x28)", **PICTURE)
+            saliency = gr.Image(label="Saliency", elem_id="saliency", **PICTURE)
+        gr.Markdown(f"{LESSONS['input']} {LESSONS['saliency']}")
+        kernels = gr.Image(label="First layer's kernels", elem_id="kernels", **PICTURE)
+        gr.Markdown(LESSONS["kernels"])
+        first_maps = gr.Image(label="First convolution layer: feature maps", elem_id="first-maps", **PICTURE)
+        gr.Markdown(LESSONS["first_maps"])
+        second_maps = gr.Image(label="Second convolution layer: feature maps", elem_id="second-maps", **PICTURE)
+        gr.Markdown(LESSONS["second_maps"])
+        pooled = gr.Image(label="After max pooling (14x14)", elem_id="pooled", **PICTURE)
+        gr.Markdown(LESSONS["pooled"])
+        units = gr.Markdown(elem_id="units")
+        gr.Markdown(LESSONS["units"])
     stroke_data = gr.Textbox(elem_id="stroke-data", visible="hidden")
-    outputs = [chart, answer, model_input]
+    current_input = gr.State(None)
+    inside_open = gr.State(False)
+    outputs = [chart, answer, model_input, digits, current_input]
+    inside_outputs = [inside_input, saliency, kernels, first_maps, second_maps, pooled, units]
     private = {"show_progress": "hidden", "api_visibility": "private"}
-    stroke_data.change(on_stroke, inputs=stroke_data, outputs=outputs, trigger_mode="always_last", **private)
-    upload.change(on_upload, inputs=upload, outputs=outputs, **private)
+    for event in (
+        stroke_data.change(on_stroke, inputs=stroke_data, outputs=outputs, trigger_mode="always_last", **private),
+        upload.change(on_upload, inputs=upload, outputs=outputs, **private),
+        inside_view.expand(lambda: True, outputs=inside_open, **private),
+    ):
+        event.success(on_inside, inputs=[inside_open, current_input], outputs=inside_outputs, **private)
+    inside_view.collapse(lambda: False, outputs=inside_open, **private)
     gr.api(predict, api_name="predict")
     gr.api(predict_base64, api_name="predict_base64")
+    gr.api(predict_number, api_name="predict_number")
     demo.load(None, js=PAGE_JS)
 
 demo.queue(default_concurrency_limit=CONCURRENCY)

@@ -21,14 +21,21 @@ def open_page(browser, url: str):
     return page
 
 
-def draw_digit(page, digit: int) -> float:
+def draw_digit(page, digit: int, center: float = 0.5, size: float = 0.55) -> float:
     """Draw `digit` with the mouse as a person would; return the time of the last mouse-up."""
+    return draw(page, STROKES[digit], center, size)
+
+
+def draw(page, strokes, center: float = 0.5, size: float = 0.55) -> float:
+    """Draw strokes given in a unit square, `size` of the canvas tall, centred at `center` of its width;
+    return the time of the last mouse-up."""
     box = page.locator("#sketchpad canvas").first.bounding_box()
-    side = 0.55 * min(box["width"], box["height"])
-    left = box["x"] + box["width"] / 2 - side * 0.4
+    side = size * min(box["width"], box["height"])
+    canvas_left = box["x"] + (box["width"] - min(box["width"], box["height"])) / 2
+    left = canvas_left + center * min(box["width"], box["height"]) - side * 0.4
     top = box["y"] + box["height"] / 2 - side / 2
     released = time.perf_counter()
-    for stroke in STROKES[digit]:
+    for stroke in strokes:
         points = [(left + x * side * 0.8, top + y * side) for x, y in stroke]
         page.mouse.move(*points[0])
         page.mouse.down()

@@ -50,6 +50,18 @@ def test_predict_base64_endpoint_takes_the_image_inline(client, seven_png):
         client.predict("this is not base64!", api_name="/predict_base64")
 
 
+def test_predict_number_endpoint_reads_each_digit(client, tmp_path):
+    from gradio_client import handle_file
+
+    from tests.test_segment import draw_number
+
+    path = tmp_path / "year.png"
+    draw_number("1984").save(path)
+    result = client.predict(handle_file(str(path)), api_name="/predict_number")
+    assert result["number"] == "1984" and len(result["digits"]) == 4
+    assert [max(d["probabilities"], key=d["probabilities"].get) for d in result["digits"]] == list("1984")
+
+
 def test_bad_file_over_the_api_is_one_sentence_and_the_server_goes_on(client, tmp_path, seven_png):
     from gradio_client import handle_file
     from gradio_client.exceptions import AppError

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from mnist_cnn.render import stroke_digit
-from tests.pagedriver import CHROMIUM_FLAGS, clear_canvas, draw_digit, open_page, top_label, wait_for_label
+from tests.pagedriver import CHROMIUM_FLAGS, clear_canvas, draw, draw_digit, open_page, top_label, wait_for_label
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,3 +72,29 @@ def test_clicking_an_example_runs_it(page):
     page.get_by_role("tab", name="Upload").click()
     page.locator("img[src*='drawn_7']").first.click()
     assert wait_for_label(page, "7")[0] == "7"
+
+
+def test_inside_view_shows_each_layer_for_the_current_drawing(page):
+    draw_digit(page, 7)
+    assert wait_for_label(page, "7")[0] == "7"
+    page.locator("#feature-maps").get_by_text("Inside the CNN").click()
+    for view in ("#saliency", "#kernels", "#first-maps", "#second-maps", "#pooled"):
+        expect(page.locator(f"{view} img")).to_have_count(1, timeout=10_000)
+    expect(page.locator("#units")).to_contain_text("The network answers 7", timeout=10_000)
+    expect(page.locator("#feature-maps")).to_contain_text("pooling")
+    clear_canvas(page)
+    draw_digit(page, 1)
+    expect(page.locator("#units")).to_contain_text("The network answers 1", timeout=10_000)
+
+
+def test_a_number_drawn_digit_by_digit_is_read_whole(page):
+    draw_digit(page, 4, center=0.3, size=0.4)
+    draw_digit(page, 2, center=0.7, size=0.4)
+    expect(page.locator("#verdict h1")).to_have_text("42", timeout=10_000)
+    expect(page.locator("#digits table")).to_contain_text("position")
+
+
+def test_a_scribble_is_not_called_a_digit(page):
+    zigzag = [[(x / 8, 0.1 if i % 2 == 0 else 0.9) for i, x in enumerate(range(9))]]
+    draw(page, zigzag, size=0.6)
+    expect(page.locator("#verdict")).to_contain_text("Not sure", timeout=10_000)
