@@ -82,9 +82,10 @@ def grid(maps: np.ndarray, scale: int, columns: int = COLUMNS) -> np.ndarray:
 
 
 def scaled(maps: torch.Tensor) -> np.ndarray:
-    """Feature maps (after ReLU) as 0..1, all divided by the layer's strongest response so they compare."""
+    """Feature maps (after ReLU) as 0..1, all divided by the layer's strongest response so they compare;
+    the square root lifts weak responses enough to be seen."""
     maps = maps.detach()[0].numpy()
-    return maps / max(float(maps.max()), 1e-6)
+    return np.sqrt(maps / max(float(maps.max()), 1e-6))
 
 
 def kernel_weights(model: nn.Module) -> np.ndarray:

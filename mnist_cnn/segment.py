@@ -42,6 +42,9 @@ FAINT = 0.25
 NARROWEST = 0.3
 """No part cut from touching digits is narrower than this share of the height."""
 
+MOST_STROKES = 40
+"""A picture with more separate strokes than this is not a row of digits: it is read as one picture."""
+
 Confidence = Callable[[np.ndarray], float]
 
 EIGHT_CONNECTED = np.ones((3, 3), dtype=bool)
@@ -85,22 +88,16 @@ def overlap(a: list[int], b: list[int]) -> int:
 
 
 def join_stacked(pieces: Pieces) -> list[frozenset[int]]:
-    """Group strokes whose columns overlap enough, left to right."""
-    groups = [frozenset([i]) for i in pieces.strokes]
-    joined = True
-    while joined:
-        joined = False
-        for a in range(len(groups)):
-            for b in range(a + 1, len(groups)):
-                box_a, box_b = pieces.box(groups[a]), pieces.box(groups[b])
-                narrower = min(box_a[3] - box_a[2], box_b[3] - box_b[2])
-                if overlap(box_a, box_b) > JOIN_OVERLAP * narrower:
-                    groups[a] |= groups.pop(b)
-                    joined = True
-                    break
-            if joined:
-                break
-    return sorted(groups, key=lambda g: pieces.box(g)[2])
+    """Group strokes whose columns overlap enough, sweeping left to right."""
+    groups: list[frozenset[int]] = []
+    for index in sorted(pieces.strokes, key=lambda i: pieces.strokes[i][2]):
+        if groups:
+            box, stroke = pieces.box(groups[-1]), pieces.strokes[index]
+            if overlap(box, stroke) > JOIN_OVERLAP * min(box[3] - box[2], stroke[3] - stroke[2]):
+                groups[-1] |= {index}
+                continue
+        groups.append(frozenset([index]))
+    return groups
 
 
 def join_broken(pieces: Pieces, groups: list[frozenset[int]], confidence: Confidence) -> list[frozenset[int]]:
@@ -151,6 +148,8 @@ def split_wide(ink: np.ndarray, confidence: Confidence) -> list[np.ndarray]:
 def segment(ink: np.ndarray, confidence: Confidence) -> list[np.ndarray]:
     """The ink of each digit in the picture, left to right (an empty list when there is none)."""
     pieces = Pieces(ink)
+    if len(pieces.strokes) > MOST_STROKES:
+        return [ink]  # noise or a drawing, not a row of digits: read it whole
     groups = join_stacked(pieces)
     if len(groups) > 1:
         groups = join_broken(pieces, groups, confidence)

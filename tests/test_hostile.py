@@ -27,6 +27,17 @@ def test_hostile_file_gets_its_expected_answer(classifier, name):
     assert expected == "any" or got == expected, f"{name}: got {got}, expected {expected}"
 
 
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_file_read_as_a_number_gets_the_same_answer(classifier, name):
+    data, expected = HOSTILE[name]()
+    try:
+        number = classifier.read_number(data).number
+    except InputError:
+        number = "error"
+    single = {"error": "error", "blank": ""}.get(expected, str(expected))
+    assert expected == "any" or number == single, f"{name}: got {number!r}, expected {single!r}"
+
+
 @pytest.mark.parametrize("name", BAD_ARRAYS)
 def test_bad_arrays_get_our_own_error(classifier, name):
     with pytest.raises(InputError):
