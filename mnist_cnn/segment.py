@@ -5,8 +5,8 @@ Works on the ink map made by `preprocess.ink_of`, in four steps:
     connected strokes, without specks
     -> join strokes stacked above one another (the two strokes of a 4, the flag of a 5)
     -> join neighbours when the network reads them better as one digit than apart (a broken 8)
-    -> cut pieces too wide for one digit at their thinnest columns, when the network cannot read
-       the whole as one digit and reads every part better (touching digits)
+    -> cut pieces the network cannot read as one digit at their thinnest columns, into the parts it
+       reads best (touching digits)
 
 The network's judgement comes in as `confidence`: a function from a piece of ink to how sure the
 network is that it is one digit. Each returned piece is the ink of one digit, ready for
@@ -19,7 +19,11 @@ import numpy as np
 from scipy import ndimage
 
 from mnist_cnn.config import UNSURE_BELOW
-from mnist_cnn.preprocess import RIM, SPECK_AREA
+from mnist_cnn.preprocess import RIM
+
+SPECK_SHARE = 0.02
+"""Strokes with less ink than this share of the biggest stroke are specks. Smaller than a single
+digit's SPECK_AREA: a small digit, or a broken piece of one, beside a big bold digit is no speck."""
 
 JOIN_OVERLAP = 0.4
 """Two strokes whose columns overlap by this share of the narrower one belong to one digit."""
@@ -27,11 +31,14 @@ JOIN_OVERLAP = 0.4
 NEAR = 0.2
 """Neighbours closer than this share of the height may be pieces of one digit."""
 
+FRAGMENT = 0.5
+"""A piece less tall than this share of the line's typical digit is a broken-off part, not a digit."""
+
 BETTER = 0.1
 """A join or a cut is made only when it raises the network's confidence by more than this."""
 
-WIDE = 1.15
-"""A piece wider than this many times its height may hold two or more touching digits."""
+MOST_CUTS = 12
+"""At most this many of the thinnest columns are tried as cuts between touching digits."""
 
 WIDEST = 1.6
 """No digit is wider than this many times its height: neighbours are not joined beyond it."""
@@ -62,7 +69,7 @@ class Pieces:
         self.strokes = {
             i: [rows.start, rows.stop, cols.start, cols.stop]
             for i, (rows, cols), area in zip(index, boxes, areas)
-            if area >= max(2.0, SPECK_AREA * areas.max(initial=0))
+            if area >= max(2.0, SPECK_SHARE * areas.max(initial=0))
         }
 
     def box(self, group: frozenset[int]) -> list[int]:
@@ -101,8 +108,16 @@ def join_stacked(pieces: Pieces) -> list[frozenset[int]]:
 
 
 def join_broken(pieces: Pieces, groups: list[frozenset[int]], confidence: Confidence) -> list[frozenset[int]]:
-    """Join close neighbours, best pair first, while the network is clearly surer of them as one digit."""
+    """Join close neighbours, best pair first, while the network reads them as one digit clearly better
+    than the weaker of the two (a piece far shorter than the line's digits counts as no digit at all)
+    and not worse than the stronger."""
     sure = {g: confidence(pieces.ink_of(g)) for g in groups}
+    line_height = float(np.median([pieces.box(g)[1] - pieces.box(g)[0] for g in groups]))
+
+    def alone(group: frozenset[int]) -> float:
+        top, bottom = pieces.box(group)[:2]
+        return 0.0 if bottom - top < FRAGMENT * line_height else sure[group]
+
     while len(groups) > 1:
         best, gain = None, BETTER
         for a, b in zip(groups, groups[1:]):
@@ -112,8 +127,9 @@ def join_broken(pieces: Pieces, groups: list[frozenset[int]], confidence: Confid
                 continue
             if (a | b) not in sure:
                 sure[a | b] = confidence(pieces.ink_of(a | b))
-            if sure[a | b] - min(sure[a], sure[b]) > gain:
-                best, gain = (a, b), sure[a | b] - min(sure[a], sure[b])
+            joined = sure[a | b]
+            if joined > max(sure[a], sure[b]) - BETTER and joined - min(alone(a), alone(b)) > gain:
+                best, gain = (a, b), joined - min(alone(a), alone(b))
         if best is None:
             break
         at = groups.index(best[0])
@@ -121,28 +137,38 @@ def join_broken(pieces: Pieces, groups: list[frozenset[int]], confidence: Confid
     return groups
 
 
-def split_wide(ink: np.ndarray, confidence: Confidence) -> list[np.ndarray]:
-    """Cut the ink of touching digits at the thinnest columns, into as many parts as its width suggests,
-    when the network cannot read the whole as one digit and is clearly surer of every part (some digits
-    are just wide)."""
+def split_touching(ink: np.ndarray, confidence: Confidence) -> list[np.ndarray]:
+    """Cut a piece the network cannot read as one digit into the parts it reads best: touching digits.
+
+    Cuts go at the thinnest columns (local minima of the ink per column); of all ways to cut there,
+    the one whose parts the network is jointly surest of (the highest sum of log-confidences) wins,
+    which may be no cut at all."""
     height, width = ink.shape
-    whole = confidence(ink) if width > WIDE * height else 1.0
-    if whole >= UNSURE_BELOW:
+    narrowest = max(2, int(NARROWEST * height))
+    if width < 2 * narrowest or confidence(ink) >= UNSURE_BELOW:
         return [ink]
-    parts_wanted = max(2, round(width / (0.8 * height)))
-    profile = ndimage.uniform_filter1d(ink.sum(axis=0), size=3)
-    cuts, start = [], 0
-    for k in range(1, parts_wanted):
-        low = max(start + int(NARROWEST * height), int(width * (k - 0.5) / parts_wanted))
-        high = min(width - int(NARROWEST * height), int(width * (k + 0.5) / parts_wanted))
-        if high > low:
-            start = low + int(np.argmin(profile[low:high]))
-            cuts.append(start)
-    edges = [0, *cuts, width]
-    parts = [ink[:, a:b] for a, b in zip(edges[:-1], edges[1:])]
-    if len(parts) < 2 or min(confidence(p) for p in parts) - whole <= BETTER:
-        return [ink]
-    return parts
+    profile = ndimage.uniform_filter1d(ink.sum(axis=0), size=max(3, height // 10))
+    inside = np.arange(narrowest, width - narrowest + 1)
+    minima = [x for x in inside if profile[x] <= profile[x - 1] and profile[x] <= profile[min(x + 1, width - 1)]]
+    minima = sorted(sorted(minima, key=lambda x: profile[x])[:MOST_CUTS])
+    edges = [0, *minima, width]
+    best = [0.0] + [-np.inf] * (len(edges) - 1)
+    came_from = [0] * len(edges)
+    for j in range(1, len(edges)):
+        for i in range(j):
+            part = edges[j] - edges[i]
+            if part < narrowest or part > WIDEST * height:
+                continue
+            score = best[i] + np.log(max(confidence(ink[:, edges[i] : edges[j]]), 1e-6))
+            if score > best[j]:
+                best[j], came_from[j] = score, i
+    cuts, j = [], len(edges) - 1
+    while j > 0 and np.isfinite(best[-1]):
+        cuts.append((edges[came_from[j]], edges[j]))
+        j = came_from[j]
+    parts = [ink[:, a:b] for a, b in reversed(cuts)]
+    # every part must read as a digit on its own; halves of one unclear digit rarely both do
+    return parts if len(parts) > 1 and min(map(confidence, parts)) >= UNSURE_BELOW else [ink]
 
 
 def segment(ink: np.ndarray, confidence: Confidence) -> list[np.ndarray]:
@@ -153,4 +179,4 @@ def segment(ink: np.ndarray, confidence: Confidence) -> list[np.ndarray]:
     groups = join_stacked(pieces)
     if len(groups) > 1:
         groups = join_broken(pieces, groups, confidence)
-    return [part for group in groups for part in split_wide(pieces.ink_of(group), confidence)]
+    return [part for group in groups for part in split_touching(pieces.ink_of(group), confidence)]
