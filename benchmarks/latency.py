@@ -53,6 +53,7 @@ def in_process(repeat: int) -> None:
         torch.set_num_threads(threads)
         print(f"[{threads} torch thread(s)]")
         print(f"  predict(800x800 RGBA canvas): {summary(timed(lambda: classifier.predict(canvas), repeat))}")
+        print(f"  read_number(the same canvas): {summary(timed(lambda: classifier.read_number(canvas), repeat))}")
         print(f"  preprocess only:              {summary(timed(lambda: preprocess(canvas), repeat))}")
         with torch.inference_mode():
             print(f"  model only (1 image):         {summary(timed(lambda: classifier.model(batch), repeat))}")

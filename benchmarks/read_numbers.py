@@ -1,6 +1,6 @@
 """How often whole numbers are read exactly: four-digit numbers composed from MNIST test digits.
 
-    python benchmarks/numbers.py [--n 1000] [--digits 4] [--checkpoint F] [--data-dir D]
+    python benchmarks/read_numbers.py [--n 1000] [--digits 4] [--checkpoint F] [--data-dir D]
 
 Each number is `--digits` random MNIST *test* digits (never seen in training) written side by side
 by `render.compose_number`: a random height of 60-140 px, each digit 0.8-1.2 times that, a small
@@ -65,7 +65,7 @@ def main() -> int:
     images, labels = load_mnist(args.data_dir, train=False)
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"torch {torch.__version__} with {torch.get_num_threads()} thread")
-    print(f"command: python benchmarks/numbers.py --n {args.n} --digits {args.digits} --seed {args.seed}")
+    print(f"command: python benchmarks/read_numbers.py --n {args.n} --digits {args.digits} --seed {args.seed}")
     print(f"\n| {args.digits}-digit numbers | read exactly | wrong digit count | digits right (count right) "
           "| time per number | numbers |\n| --- | ---: | ---: | ---: | ---: | ---: |")
     for name, gaps in GAPS.items():

@@ -1,10 +1,11 @@
 """Stroke-to-chart latency in headless Chromium: mouse-up to the chart showing the new answer.
 
-    python benchmarks/stroke_latency.py [--strokes 20] [--url URL]
+    python benchmarks/stroke_latency.py [--strokes 20] [--url URL] [--inside-open]
 
 Starts `python app.py` on a free port (unless --url is given), draws digits with the mouse,
 clearing in between, and prints min/median/p95/max of the time from the last mouse-up of each
-digit to the chart's top label showing that digit.
+digit to the chart's top label showing that digit. With --inside-open the "Inside the CNN" view is
+open the whole time, so every answer also redraws the layers' pictures.
 """
 
 import argparse
@@ -29,11 +30,13 @@ def pick_brush(page) -> None:
         brush.first.click()
 
 
-def measure(url: str, strokes: int, chromium: str, baseline: bool = False) -> list[float]:
+def measure(url: str, strokes: int, chromium: str, baseline: bool = False, inside_open: bool = False) -> list[float]:
     times = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
         page = open_page(browser, url)
+        if inside_open:
+            page.locator("#feature-maps").get_by_text("Inside the CNN").click()
         for i in range(strokes + 2):
             digit = (1, 7, 0, 4)[i % 4]
             if baseline:
@@ -53,15 +56,17 @@ def main() -> int:
     parser.add_argument("--strokes", type=int, default=20)
     parser.add_argument("--url", help="an app already running (default: start one)")
     parser.add_argument("--baseline", action="store_true", help="measure benchmarks/baseline_app.py instead")
+    parser.add_argument("--inside-open", action="store_true", help="with the inside-the-CNN view open")
     parser.add_argument("--chromium", default=os.environ.get("PLAYWRIGHT_CHROMIUM_EXECUTABLE", "/usr/bin/chromium"))
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, torch threads in the app: see app.TORCH_THREADS; "
           f"torch {torch.__version__}")
-    print(f"command: python benchmarks/stroke_latency.py --strokes {args.strokes}" + " --baseline" * args.baseline)
+    print(f"command: python benchmarks/stroke_latency.py --strokes {args.strokes}" + " --baseline" * args.baseline
+          + " --inside-open" * args.inside_open)
     process, url = (None, args.url) if args.url else start_app(script="benchmarks/baseline_app.py" if args.baseline
                                                               else "app.py")
     try:
-        times = measure(url, args.strokes, args.chromium, args.baseline)
+        times = measure(url, args.strokes, args.chromium, args.baseline, args.inside_open)
     finally:
         if process:
             stop_app(process)

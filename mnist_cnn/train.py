@@ -33,7 +33,7 @@ from mnist_cnn.transforms import Normalization
 
 PRESETS = {
     "default": dict(
-        arch="mnist_cnn", epochs=15, batch_size=128, lr=3e-3, optimizer="adamw", momentum=0.9,
+        arch="mnist_cnn", epochs=13, batch_size=128, lr=3e-3, optimizer="adamw", momentum=0.9,
         weight_decay=5e-4, schedule="onecycle", augment=True, label_smoothing=0.1,
         mean=MNIST_MEAN, std=MNIST_STD, holdout=5000, outlier_weight=0.5,
     ),

@@ -56,7 +56,7 @@ def test_blank_picture_has_no_digits(classifier):
 
 
 def test_four_digit_numbers_from_mnist_are_mostly_read_exactly(classifier, mnist_test):
-    # a quick floor; benchmarks/numbers.py measures the target on 1000 numbers
+    # a quick floor; benchmarks/read_numbers.py measures the target on 1000 numbers
     images, labels = mnist_test
     rng = np.random.default_rng(1)
     right = 0
