@@ -2,10 +2,11 @@
 unsure, letters and faces that test it.
 
 A network trained only on digits gives every drawing a confident digit. The default recipe also
-shows it scribbles (tangles, zigzags, hatching, spirals, blobs, scattered shapes) and pairs of
-touching training digits, and trains it to answer them with equal probabilities for all ten classes
-("outlier exposure"). Knowing a pair is not one digit also tells `segment` where digits touch.
-Letters and faces are never shown in training: they measure how well that generalizes.
+shows it scribbles (tangles, zigzags, hatching, spirals, blobs, scattered shapes, and doodles:
+outlines with marks inside) and pairs of touching training digits, and trains it to answer them with
+equal probabilities for all ten classes ("outlier exposure"). Knowing a pair is not one digit also
+tells `segment` where digits touch. Letters and faces are never shown in training: they measure how
+well that generalizes (faces are kin to the doodles, letters to nothing in training).
 
 Every drawing is made on a canvas like the sketchpad's and goes through `preprocess`, so the network
 sees outliers exactly as it would see them on the page.
@@ -111,6 +112,34 @@ def scattered(rng: np.random.Generator) -> Image.Image:
     return image
 
 
+def doodle(rng: np.random.Generator) -> Image.Image:
+    """A closed outline (ellipse, box or polygon) with two to five small marks inside: a doodle, not a 0."""
+    image, draw = new_canvas()
+    width = max(3, pen(rng) // 2)
+    low, high = rng.uniform(8, 25, 2), rng.uniform(CANVAS - 25, CANVAS - 8, 2)
+    box = [low[0], low[1], high[0], high[1]]
+    kind = rng.integers(3)
+    if kind == 0:
+        draw.ellipse(box, outline=0, width=width)
+    elif kind == 1:
+        draw.rectangle(box, outline=0, width=width)
+    else:
+        angles = np.sort(rng.uniform(0, 2 * np.pi, int(rng.integers(5, 8))))
+        center, radius = np.array([CANVAS / 2, CANVAS / 2]), rng.uniform(35, 48)
+        corners = [tuple(center + radius * np.array([np.cos(a), np.sin(a)])) for a in angles]
+        draw.polygon(corners, outline=0, width=width)
+    for _ in range(int(rng.integers(2, 6))):
+        x, y = rng.uniform(38, CANVAS - 38, 2)
+        r = rng.uniform(2, 9)
+        if rng.random() < 0.5:
+            draw.ellipse([x - r, y - r, x + r, y + r], fill=0)
+        else:
+            angle = rng.uniform(0, np.pi)
+            dx, dy = 2 * r * np.cos(angle), 2 * r * np.sin(angle)
+            draw.line([(x - dx, y - dy), (x + dx, y + dy)], fill=0, width=width)
+    return image
+
+
 SCRIBBLES: dict[str, Drawing] = {
     "tangle": tangle,
     "zigzag": zigzag,
@@ -118,6 +147,7 @@ SCRIBBLES: dict[str, Drawing] = {
     "spiral": spiral,
     "blob": blob,
     "scattered shapes": scattered,
+    "doodle": doodle,
 }
 
 # Capital letters as strokes in a unit square (x right, y down), like the digits in render.STROKES.
