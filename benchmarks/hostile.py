@@ -19,7 +19,7 @@ def answer(classifier: DigitClassifier, source) -> str:
         result = classifier.predict(source)
     except InputError as exc:
         return f"error: {exc}"
-    if result.digit is None:
+    if result.digit is None or result.unsure:
         return result.message
     return f"digit {result.digit} ({result.confidence * 100:.0f} %)"
 

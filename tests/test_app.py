@@ -138,8 +138,34 @@ def test_page_shows_the_hint_for_an_empty_canvas():
 
     buffer = io.BytesIO()
     Image.new("RGBA", (140, 140), "white").save(buffer, format="PNG")
-    chart, verdict, model_input = app.on_stroke("data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode())
-    assert chart is None and model_input is None and "Draw a digit" in verdict
+    url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    chart, verdict, model_input, digits, current = app.on_stroke(url)
+    assert chart is None and model_input is None and current is None and digits == "" and "Draw a digit" in verdict
+
+
+def test_inside_view_computes_nothing_while_closed_and_every_layer_when_open(tmp_path):
+    import app
+    from tests.test_segment import draw_number
+
+    path = tmp_path / "three.png"
+    draw_number("3").save(path)
+    *_, current = app.on_upload(str(path))
+    assert current.shape == (28, 28)
+    assert all(isinstance(out, type(app.gr.skip())) for out in app.on_inside(False, current))
+    *pictures, units = app.on_inside(True, current)
+    assert all(p.ndim in (2, 3) and p.dtype.name == "uint8" for p in pictures)
+    assert "The network answers **3**" in units and units.count("\n|") == 2 + 8  # header, rule, 8 units
+
+
+def test_a_number_on_the_page_shows_each_digits_probabilities(tmp_path):
+    import app
+    from tests.test_segment import draw_number
+
+    path = tmp_path / "year.png"
+    draw_number("2024").save(path)
+    chart, verdict, model_input, digits, current = app.on_upload(str(path))
+    assert chart is None and verdict.startswith("# 2024")
+    assert digits.count("\n| ") == 4 and model_input.width > 3 * model_input.height
 
 
 @pytest.mark.parametrize("path", ["app.py", "/etc/passwd", "checkpoints/mnist_cnn.safetensors", "../README.md"])
