@@ -61,6 +61,8 @@ class Inside:
     pooled: np.ndarray
     saliency: np.ndarray
     units: list[Unit]
+    gradient: np.ndarray
+    """The raw saliency: d(winning score) / d(input pixel), 28x28."""
 
 
 def enlarge(image: np.ndarray, scale: int) -> np.ndarray:
@@ -143,4 +145,5 @@ def look_inside(model: nn.Module, normalization: Normalization, model_input: np.
         pooled=grid(scaled(pooled[0]), scale=4),
         saliency=saliency_overlay(model_input, gradient[0, 0].numpy(), scale=8),
         units=units,
+        gradient=gradient[0, 0].numpy(),
     )

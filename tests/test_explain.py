@@ -32,12 +32,26 @@ def test_views_of_the_articles_network(seven):
     assert inside.second_maps.shape == (4 * 30 + 2, 8 * 30 + 2)  # 32 maps at 14x14 after the first pooling
 
 
-def test_saliency_falls_on_the_ink_and_leaves_the_weights_alone(classifier, seven):
+def test_saliency_is_the_gradient_of_the_winning_score_and_leaves_the_weights_alone(classifier, seven):
+    import torch
+
     inside = look_inside(classifier.model, classifier.normalization, seven)
-    heat = inside.saliency[::8, ::8, 0].astype(float) - inside.saliency[::8, ::8, 1]
-    near_ink = np.zeros((28, 28), bool)
-    near_ink[2:-2, 2:-2] = seven[2:-2, 2:-2] > 0.3
-    assert heat[near_ink].mean() > heat[~near_ink].mean()
+
+    def score(image):
+        with torch.inference_mode():
+            return float(classifier.model(classifier.normalization.to_model_input(image))[0, inside.digit])
+
+    # nudging the most salient pixels moves the score far more than nudging the least salient ones
+    order = np.argsort(np.abs(inside.gradient).ravel())
+    changes = []
+    for pixels in (order[-5:], order[:5]):
+        nudged = seven.copy().ravel()
+        nudged[pixels] += 0.05 * np.sign(inside.gradient.ravel()[pixels])
+        changes.append(score(nudged.reshape(28, 28)) - score(seven))
+    assert changes[0] > 0 and changes[0] > 10 * abs(changes[1])
+    red = inside.saliency[:, :, 0].astype(int) - inside.saliency[:, :, 1]
+    top = np.unravel_index(order[-1], (28, 28))
+    assert red[top[0] * 8 + 4, top[1] * 8 + 4] > 100  # the most salient pixel shows red
     assert all(p.grad is None for p in classifier.model.parameters())
 
 

@@ -121,7 +121,7 @@ def test_crop_to_ink_ignores_specks_and_page_edges():
 def test_normalize_stroke_thickens_hairlines_and_keeps_bold_strokes():
     hairline = np.zeros((100, 100), np.float32)
     hairline[:, 49:51] = 1.0  # 2 % of the digit's height wide
-    assert pp.stroke_width(pp.normalize_stroke(hairline)) > 2 * pp.stroke_width(pp.fit_into_box(hairline, 64))
+    assert pp.stroke_width(pp.normalize_stroke(hairline)) > 1.5 * pp.stroke_width(pp.fit_into_box(hairline, 64))
     bold = np.zeros((100, 100), np.float32)
     bold[:, 35:65] = 1.0  # a marker 30 % of the height wide: the network knows bold strokes
     assert np.array_equal(pp.normalize_stroke(bold), pp.fit_into_box(bold, 64))
