@@ -22,6 +22,7 @@ import gradio as gr  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+from mnist_cnn.explain import look_inside  # noqa: E402
 from mnist_cnn.predict import DigitClassifier  # noqa: E402
 from mnist_cnn.preprocess import preprocess  # noqa: E402
 from mnist_cnn.render import stroke_digit  # noqa: E402
@@ -54,6 +55,8 @@ def in_process(repeat: int) -> None:
         print(f"[{threads} torch thread(s)]")
         print(f"  predict(800x800 RGBA canvas): {summary(timed(lambda: classifier.predict(canvas), repeat))}")
         print(f"  read_number(the same canvas): {summary(timed(lambda: classifier.read_number(canvas), repeat))}")
+        inside = timed(lambda: look_inside(classifier.model, classifier.normalization, model_input), repeat)
+        print(f"  look_inside (the open view):  {summary(inside)}")
         print(f"  preprocess only:              {summary(timed(lambda: preprocess(canvas), repeat))}")
         with torch.inference_mode():
             print(f"  model only (1 image):         {summary(timed(lambda: classifier.model(batch), repeat))}")
