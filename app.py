@@ -105,11 +105,12 @@ def number_verdict(reading: Reading) -> str:
 
 
 def digits_table(reading: Reading) -> str:
-    """Each digit's ten probabilities, one row per position, as a Markdown table."""
-    rows = ["| position | read as | " + " | ".join(map(str, range(10))) + " |", "|---" * 12 + "|"]
-    for place, d in enumerate(reading.digits, start=1):
-        cells = " | ".join(f"{p * 100:.0f} %" for p in d.probabilities.values())
-        rows.append(f"| {place} | **{'?' if d.unsure else d.digit}** | {cells} |")
+    """Each digit's ten probabilities as a Markdown table: one column per position, one row per digit."""
+    heads = [f"{place}: **{'?' if d.unsure else d.digit}**" for place, d in enumerate(reading.digits, start=1)]
+    rows = ["| digit | " + " | ".join(heads) + " |", "|---" * (len(heads) + 1) + "|"]
+    for digit in range(10):
+        cells = " | ".join(f"{d.probabilities[str(digit)] * 100:.0f} %" for d in reading.digits)
+        rows.append(f"| {digit} | {cells} |")
     return "\n".join(rows)
 
 

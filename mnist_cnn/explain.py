@@ -28,7 +28,7 @@ LESSONS = {
     "parts: corners, curves, line ends.",
     "pooled": "Max pooling keeps the strongest response in each 2x2 block: the maps shrink to 14x14, and a "
     "stroke moved by a pixel still gives the same answer (tolerance to small shifts).",
-    "units": "The fully connected layers map all those features to the ten classes: each unit below is a "
+    "units": "The fully connected layers map all those features to the ten classes: each unit in the table is a "
     "weighted sum of every pooled feature, and the last layer weighs the units into one score per digit.",
     "saliency": "Saliency: how much each input pixel changes the winning digit's score (the gradient of that "
     "score with respect to the input). Red pixels decided the answer.",

@@ -165,7 +165,8 @@ def test_a_number_on_the_page_shows_each_digits_probabilities(tmp_path):
     draw_number("2024").save(path)
     chart, verdict, model_input, digits, current = app.on_upload(str(path))
     assert chart is None and verdict.startswith("# 2024")
-    assert digits.count("\n| ") == 4 and model_input.width > 3 * model_input.height
+    assert digits.startswith("| digit | 1: **2** | 2: **0** | 3: **2** | 4: **4** |")
+    assert digits.count("\n| ") == 10 and model_input.width > 3 * model_input.height
 
 
 @pytest.mark.parametrize("path", ["app.py", "/etc/passwd", "checkpoints/mnist_cnn.safetensors", "../README.md"])

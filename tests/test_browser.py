@@ -91,7 +91,7 @@ def test_a_number_drawn_digit_by_digit_is_read_whole(page):
     draw_digit(page, 4, center=0.3, size=0.4)
     draw_digit(page, 2, center=0.7, size=0.4)
     expect(page.locator("#verdict h1")).to_have_text("42", timeout=10_000)
-    expect(page.locator("#digits table")).to_contain_text("position")
+    expect(page.locator("#digits table")).to_contain_text("2: 2")
 
 
 def test_a_scribble_is_not_called_a_digit(page):
