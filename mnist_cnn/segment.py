@@ -35,7 +35,7 @@ FRAGMENT = 0.5
 """A piece less tall than this share of the line's typical digit is a broken-off part, not a digit."""
 
 BETTER = 0.1
-"""A join or a cut is made only when it raises the network's confidence by more than this."""
+"""Neighbours are joined only when that raises the network's confidence by more than this."""
 
 MOST_CUTS = 12
 """At most this many of the thinnest columns are tried as cuts between touching digits."""
