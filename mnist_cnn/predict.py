@@ -125,14 +125,25 @@ class DigitClassifier:
 
         A picture that holds one digit is read exactly as `predict` reads it."""
         ink = ink_of(image)
-        pieces = [] if ink is None else segment(ink, self.confidence_in)
-        inputs = [digit_from_ink(ink)] if len(pieces) == 1 else [digit_from_ink(p) for p in pieces]
-        return Reading([self.judge(x) for x in inputs if x is not None])
+        if ink is None:
+            return Reading([])
+        judged: dict[tuple, Prediction | None] = {}
 
-    def confidence_in(self, ink: np.ndarray) -> float:
-        """How sure the network is that this ink (one piece of a picture) is one digit: its top probability."""
-        model_input = digit_from_ink(ink)
-        return 0.0 if model_input is None else float(self.probabilities(model_input).max())
+        def judge_piece(piece: np.ndarray) -> Prediction | None:
+            # segment scores each candidate piece; the answer reuses those scores instead of running them again
+            key = (piece.shape, piece.tobytes())
+            if key not in judged:
+                model_input = digit_from_ink(piece)
+                judged[key] = None if model_input is None else self.judge(model_input)
+            return judged[key]
+
+        def confidence(piece: np.ndarray) -> float:
+            result = judge_piece(piece)
+            return 0.0 if result is None else result.confidence
+
+        pieces = segment(ink, confidence)
+        digits = [judge_piece(ink)] if len(pieces) == 1 else [judge_piece(p) for p in pieces]
+        return Reading([d for d in digits if d is not None])
 
 
 def describe(result: Prediction | Reading) -> str:
