@@ -22,9 +22,10 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mnist_cnn.calibrate import calibration_report, logits_of  # noqa: E402
+from mnist_cnn.calibrate import calibration_report  # noqa: E402
 from mnist_cnn.config import UNSURE_BELOW  # noqa: E402
 from mnist_cnn.data import load_mnist, split_holdout  # noqa: E402
+from mnist_cnn.evaluate import logits_of  # noqa: E402
 from mnist_cnn.outliers import TEST_SETS  # noqa: E402
 from mnist_cnn.predict import DigitClassifier  # noqa: E402
 from mnist_cnn.render import VARIANTS, stroke_digit  # noqa: E402

@@ -8,19 +8,6 @@ The expected calibration error (ECE) measures the gap between stated confidence 
 
 import torch
 import torch.nn.functional as F
-from torch import nn
-
-from mnist_cnn.transforms import Normalization
-
-
-@torch.no_grad()
-def logits_of(model: nn.Module, images: torch.Tensor, norm: Normalization, batch_size: int = 1000) -> torch.Tensor:
-    """The network's logits (N, 10) for uint8 images (N, 28, 28) or float ones (N, 28, 28) in 0..1, in batches."""
-    model.eval()
-    device = next(model.parameters()).device
-    floats = norm.to_float(images) if images.dtype == torch.uint8 else images.unsqueeze(1).float()
-    batches = [floats[i : i + batch_size] for i in range(0, len(images), batch_size)]
-    return torch.cat([model(norm(batch).to(device)).cpu() for batch in batches])
 
 
 def fit_temperature(logits: torch.Tensor, labels: torch.Tensor) -> float:

@@ -15,16 +15,19 @@ from mnist_cnn.errors import MnistCnnError
 from mnist_cnn.transforms import Normalization
 
 
-@torch.inference_mode()
-def predict_labels(model: nn.Module, images: torch.Tensor, norm: Normalization, batch_size: int = 1000) -> torch.Tensor:
-    """Predicted class for each uint8 image (N, 28, 28), in batches."""
+@torch.no_grad()  # not inference_mode: calibration fits a temperature on these logits with autograd
+def logits_of(model: nn.Module, images: torch.Tensor, norm: Normalization, batch_size: int = 1000) -> torch.Tensor:
+    """The network's logits (N, 10) for uint8 images (N, 28, 28) or float ones (N, 28, 28) in 0..1, in batches."""
     model.eval()
     device = next(model.parameters()).device
-    preds = [
-        model(norm(norm.to_float(images[i : i + batch_size])).to(device)).argmax(1).cpu()
-        for i in range(0, len(images), batch_size)
-    ]
-    return torch.cat(preds)
+    floats = norm.to_float(images) if images.dtype == torch.uint8 else images.unsqueeze(1).float()
+    batches = [floats[i : i + batch_size] for i in range(0, len(images), batch_size)]
+    return torch.cat([model(norm(batch).to(device)).cpu() for batch in batches])
+
+
+def predict_labels(model: nn.Module, images: torch.Tensor, norm: Normalization) -> torch.Tensor:
+    """Predicted class for each uint8 image (N, 28, 28)."""
+    return logits_of(model, images, norm).argmax(1)
 
 
 def confusion_matrix(labels: torch.Tensor, preds: torch.Tensor, n: int = len(CLASSES)) -> torch.Tensor:

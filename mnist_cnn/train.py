@@ -22,11 +22,11 @@ from torch import nn
 from tqdm import tqdm
 
 from mnist_cnn.augment import Augment
-from mnist_cnn.calibrate import calibration_report, fit_temperature, logits_of
+from mnist_cnn.calibrate import calibration_report, fit_temperature
 from mnist_cnn.checkpoint import atomic_write, save_checkpoint
 from mnist_cnn.config import DEFAULT_CHECKPOINT, MNIST_MEAN, MNIST_STD
 from mnist_cnn.errors import MnistCnnError
-from mnist_cnn.evaluate import predict_labels
+from mnist_cnn.evaluate import logits_of, predict_labels
 from mnist_cnn.model import ARCHS, build_model
 from mnist_cnn.outliers import pair_inputs, scribble_inputs
 from mnist_cnn.transforms import Normalization
@@ -149,10 +149,11 @@ def outlier_batch(
 
 def calibrate(model: nn.Module, norm: Normalization, held_x, held_y, test_x, test_y) -> dict:
     """Fit the temperature on the held-out training images; report calibration there and on the test set."""
-    temperature = fit_temperature(logits_of(model, held_x, norm), held_y)
+    held_logits = logits_of(model, held_x, norm)
+    temperature = fit_temperature(held_logits, held_y)
     return {
         "temperature": round(temperature, 5),
-        "calibration": calibration_report(logits_of(model, held_x, norm), held_y, temperature),
+        "calibration": calibration_report(held_logits, held_y, temperature),
         "test_calibration": calibration_report(logits_of(model, test_x, norm), test_y, temperature),
     }
 
