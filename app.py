@@ -20,7 +20,7 @@ from PIL import Image
 
 from mnist_cnn.errors import CheckpointError, InputError
 from mnist_cnn.explain import LESSONS, look_inside
-from mnist_cnn.predict import DigitClassifier, Prediction, Reading
+from mnist_cnn.predict import NO_DIGIT, DigitClassifier, Prediction, Reading
 from mnist_cnn.preprocess import MAX_FILE_BYTES
 
 HERE = Path(__file__).resolve().parent
@@ -126,12 +126,19 @@ def show(reading: Reading):
     return None, number_verdict(reading), enlarged(inputs), digits_table(reading), inputs[0]
 
 
-def read(image) -> Reading:
-    """Read the digit or number, turning unreadable input into a visible one-sentence message."""
+@contextlib.contextmanager
+def said_in_one_sentence():
+    """Turn unreadable input into a visible one-sentence message instead of a traceback."""
     try:
-        return classifier.read_number(image)
+        yield
     except InputError as exc:
         raise gr.Error(str(exc), print_exception=False) from None
+
+
+def read(image) -> Reading:
+    """Read the digit or number in a picture; a gr.Error sentence if it cannot be read."""
+    with said_in_one_sentence():
+        return classifier.read_number(image)
 
 
 def image_bytes(data_url: str) -> bytes:
@@ -176,10 +183,8 @@ def file_path(image: gr.FileData | str) -> str:
 
 def probabilities(image) -> dict[str, float]:
     """The API's answer: the probability of each digit, as the chart shows them; a gr.Error if there is no digit."""
-    try:
+    with said_in_one_sentence():
         result = classifier.predict(image)
-    except InputError as exc:
-        raise gr.Error(str(exc), print_exception=False) from None
     if result.digit is None:
         raise gr.Error(result.message, print_exception=False)
     return result.probabilities
@@ -199,7 +204,7 @@ def predict_number(image: gr.FileData | str) -> dict:
     """One image (file) of digits side by side -> {"number", "unsure", "digits": [each digit's answer]}."""
     reading = read(file_path(image))
     if not reading.digits:
-        raise gr.Error("No digit found: the image is blank.", print_exception=False)
+        raise gr.Error(NO_DIGIT, print_exception=False)
     return reading.to_json()
 
 
