@@ -17,7 +17,7 @@ from collections.abc import Callable
 import numpy as np
 from PIL import Image, ImageDraw
 
-from mnist_cnn.preprocess import preprocess
+from mnist_cnn.preprocess import digit_from_ink, ink_of, preprocess
 from mnist_cnn.render import compose_number, draw_strokes
 
 CANVAS = 112
@@ -191,6 +191,26 @@ def face_strokes(rng: np.random.Generator) -> list[list[tuple[float, float]]]:
     return strokes
 
 
+# Symbols as strokes, shown in training as "not one digit" so that the network learns more of what is not a
+# digit than scribbles; none shares a shape with a digit or with a test letter.
+SYMBOLS: dict[str, list[list[tuple[float, float]]]] = {
+    "=": [[(0.1, 0.35), (0.9, 0.35)], [(0.1, 0.65), (0.9, 0.65)]],
+    "#": [[(0.35, 0.05), (0.3, 0.95)], [(0.7, 0.05), (0.65, 0.95)], [(0.05, 0.35), (0.95, 0.35)],
+          [(0.05, 0.65), (0.95, 0.65)]],
+    "*": [[(0.5, 0.05), (0.5, 0.95)], [(0.1, 0.3), (0.9, 0.7)], [(0.1, 0.7), (0.9, 0.3)]],
+    "%": [[(0.85, 0.05), (0.15, 0.95)], ring(0.25, 0.2, 0.13, 0.13), ring(0.75, 0.8, 0.13, 0.13)],
+    "&": [[(0.9, 0.95), (0.3, 0.4), (0.3, 0.15), (0.5, 0.05), (0.65, 0.2), (0.2, 0.65), (0.3, 0.92), (0.6, 0.9),
+           (0.85, 0.6)]],
+    "@": [ring(0.5, 0.5, 0.17, 0.2) + ring(0.5, 0.5, 0.45, 0.45, 0, 1.7 * np.pi)],
+}
+
+
+def symbol(rng: np.random.Generator) -> Image.Image:
+    """One of SYMBOLS, drawn like a mouse on the sketchpad."""
+    strokes = list(SYMBOLS.values())[int(rng.integers(len(SYMBOLS)))]
+    return draw_strokes(strokes, rng, canvas=280, width=int(rng.integers(6, 15)), aspect=(0.7, 1.0))
+
+
 def letter(name: str) -> Drawing:
     return lambda rng: draw_strokes(LETTERS[name], rng, canvas=280, width=14, aspect=(0.7, 1.0))
 
@@ -215,13 +235,39 @@ letters, faces and noise, which training never showed at all."""
 
 
 def scribble_inputs(count: int, seed: int) -> np.ndarray:
-    """`count` preprocessed scribbles (N, 28, 28) float32, drawn evenly from every kind in SCRIBBLES."""
+    """`count` preprocessed scribbles (N, 28, 28) float32, drawn evenly from every kind in SCRIBBLES and symbols."""
     rng = np.random.default_rng(seed)
-    kinds = list(SCRIBBLES.values())
+    kinds = [*SCRIBBLES.values(), symbol]
     inputs = []
     while len(inputs) < count:
         model_input = preprocess(kinds[len(inputs) % len(kinds)](rng))
         if model_input is not None:
+            inputs.append(model_input)
+    return np.stack(inputs)
+
+
+def narrow(model_input: np.ndarray) -> bool:
+    """Whether a 28x28 input's ink is less than half as wide as it is tall: a bar or an arc, which a 1 can be."""
+    rows, cols = np.nonzero(model_input > 0.5)
+    return len(rows) == 0 or np.ptp(cols) + 1 < 0.5 * (np.ptp(rows) + 1)
+
+
+def piece_inputs(count: int, seed: int) -> np.ndarray:
+    """`count` preprocessed pieces (N, 28, 28) of scribbles cut at a random column, left or right part: what
+    `segment` would get if it cut a scribble where touching digits are cut. Knowing these are not digits keeps
+    it from reading a tangle or a doodle as a two-digit number."""
+    rng = np.random.default_rng(seed)
+    # hatching cuts into straight lines (1s), scattered shapes into single rings (0s): not those
+    kinds = [draw for name, draw in SCRIBBLES.items() if name not in ("hatching", "scattered shapes")]
+    inputs = []
+    while len(inputs) < count:
+        ink = ink_of(kinds[len(inputs) % len(kinds)](rng))
+        columns = np.flatnonzero(ink.max(axis=0) > 0.5) if ink is not None else []
+        if len(columns) < 8:
+            continue
+        cut = int(columns[0] + rng.uniform(0.3, 0.7) * (columns[-1] - columns[0]))
+        model_input = digit_from_ink(ink[:, :cut] if rng.random() < 0.5 else ink[:, cut:])
+        if model_input is not None and not narrow(model_input):
             inputs.append(model_input)
     return np.stack(inputs)
 

@@ -1,0 +1,56 @@
+"""Digits in the styles MNIST under-represents: the generator, and a fast version of `python -m benchmarks.styles`."""
+
+import numpy as np
+
+from benchmarks.styles import score_styles, suite
+from mnist_cnn.data import split_holdout
+from mnist_cnn.styles import ALLOGRAPHS, CAPTURES, pen_trace, style_inputs, written
+
+
+def test_every_digit_has_its_written_forms_and_each_draws_ink():
+    assert sorted(ALLOGRAPHS) == list(range(10))
+    rng = np.random.default_rng(0)
+    for digit, forms in ALLOGRAPHS.items():
+        for form in forms:
+            for points in (None, 8):
+                pixels = np.asarray(written(digit, form, rng, canvas=200, points=points))
+                assert (pixels < 128).mean() > 0.005, (digit, form, points)
+
+
+def test_a_coarse_trace_is_one_polyline_through_that_many_points():
+    trace = pen_trace(ALLOGRAPHS[7]["crossbar"], np.random.default_rng(1), points=9)
+    assert len(trace) == 1 and trace[0].shape == (9, 2)
+    smooth = pen_trace(ALLOGRAPHS[7]["crossbar"], np.random.default_rng(1))
+    assert len(smooth) == 2  # strokes kept apart, corners rounded with more points
+    assert len(smooth[0]) > len(ALLOGRAPHS[7]["crossbar"][0])
+
+
+def test_the_training_pool_is_labelled_model_inputs_the_same_for_the_same_seed():
+    digits = np.zeros((10, 28, 28), np.uint8)
+    digits[:, 6:22, 12:16] = 255  # ten 1s
+    inputs, labels = style_inputs(digits, np.ones(10, np.int64), 40, seed=2)
+    assert inputs.shape == (40, 28, 28) and inputs.dtype == np.float32 and labels.shape == (40,)
+    assert set(labels[1::2]) == {1}  # the odd ones are captured from the given digits
+    again, _ = style_inputs(digits, np.ones(10, np.int64), 40, seed=2)
+    assert np.array_equal(inputs, again)
+
+
+def test_every_capture_draws_the_digit(mnist_test):
+    images, _ = mnist_test
+    rng = np.random.default_rng(3)
+    for name, capture in CAPTURES.items():
+        pixels = np.asarray(capture(images[0].numpy(), rng, 300))
+        assert pixels.shape == (300, 300) and 0.005 < (pixels < 128).mean() < 0.5, name
+
+
+def test_the_style_suite_is_read_on_the_pages_path(classifier, mnist_dir):
+    # a fast floor on 40 digits per style; `python -m benchmarks.styles` measures the issue's targets on 500
+    from mnist_cnn.data import load_mnist
+
+    images, labels = load_mnist(mnist_dir, train=True)
+    _, (held_x, held_y) = split_holdout(images, labels, 5000, 0)
+    results = score_styles(classifier, suite(held_x.numpy(), held_y.numpy()), n=40, seed=11)
+    for name, r in results.items():
+        assert r["page"] >= 0.85, f"{name}: {r['page']:.0%}"
+        assert r["split"] <= 0.05, f"{name}: split {r['split']:.0%}"
+    assert np.mean([r["page"] for r in results.values()]) >= 0.95
