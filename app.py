@@ -90,10 +90,10 @@ def enlarged(model_inputs: list[np.ndarray], height: int = 196) -> Image.Image:
     return image.resize((height * image.width // image.height, height), Image.Resampling.NEAREST)
 
 
-def verdict(result: Prediction) -> str:
+def verdict(result: Prediction, doubt: str | None = None) -> str:
     """One digit in words: the digit and its confidence, or why none is asserted."""
-    if result.unsure:
-        return f"### Not sure\n{result.message}"
+    if doubt or result.unsure:
+        return f"### Not sure\n{doubt or result.message}"
     return f"# {result.digit}\nconfidence {result.confidence * 100:.1f} %"
 
 
@@ -121,7 +121,7 @@ def show(reading: Reading):
         return None, f"### {HINT}", None, "", None
     if len(digits) == 1:
         d = digits[0]
-        return d.probabilities, verdict(d), enlarged([d.model_input]), "", d.model_input
+        return d.probabilities, verdict(d, reading.doubt), enlarged([d.model_input]), "", d.model_input
     inputs = [d.model_input for d in digits]
     return None, number_verdict(reading), enlarged(inputs), digits_table(reading), inputs[0]
 

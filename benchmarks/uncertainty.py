@@ -4,8 +4,10 @@ drawings that are not digits are flagged, against how often real digits are wron
     python benchmarks/uncertainty.py [--n 300] [--checkpoint F] [--data-dir D]
 
 Calibration is measured on the training images the checkpoint held out (the temperature was fitted
-on them) and on the MNIST test set (never used for fitting). Flag rates use `predict` as the page does;
-an answer is flagged when its calibrated top probability is below config.UNSURE_BELOW. The scribbles
+on them) and on the MNIST test set (never used for fitting). Flag rates are measured through `predict`
+(the whole picture as one digit: flagged when its calibrated top probability is below
+config.UNSURE_BELOW) and through the page's path, `read_number` (flagged when it finds no digit or
+marks the reading unsure, for a digit or for the picture as a whole). The scribbles
 come from the same generators as training's but other seeds; letters, faces and noise were never shown
 in training.
 """
@@ -15,6 +17,7 @@ import os
 import platform
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +31,7 @@ from mnist_cnn.data import load_mnist, split_holdout  # noqa: E402
 from mnist_cnn.evaluate import logits_of  # noqa: E402
 from mnist_cnn.outliers import TEST_SETS  # noqa: E402
 from mnist_cnn.predict import DigitClassifier  # noqa: E402
-from mnist_cnn.render import VARIANTS, stroke_digit  # noqa: E402
+from mnist_cnn.render import VARIANTS, large_canvas, stroke_digit  # noqa: E402
 
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 
@@ -38,11 +41,43 @@ def confidences(classifier: DigitClassifier, pictures) -> np.ndarray:
     return np.array([classifier.predict(p).confidence for p in pictures])
 
 
+def page_readings(classifier: DigitClassifier, pictures) -> tuple[np.ndarray, Counter]:
+    """Whether the page's path (`read_number`) flags each picture (no digit, or unsure), and what it shows
+    for those it does not flag."""
+    flagged, shown = [], Counter()
+    for picture in pictures:
+        reading = classifier.read_number(picture)
+        flagged.append(not reading.digits or reading.unsure)
+        if not flagged[-1]:
+            shown[reading.number] += 1
+    return np.array(flagged), shown
+
+
+def page_table(classifier: DigitClassifier, n: int, seed: int, digits: dict[str, list]) -> None:
+    """Print how often each kind of drawing is flagged by `predict` and by the page's path, and how often
+    real digits are wrongly flagged on the page's path."""
+    print("\nflagged through both paths (the page's path: no digit, or marked unsure):\n")
+    print("| drawings | `predict` flags | the page flags | what the page shows instead | count |\n"
+          "| --- | ---: | ---: | --- | ---: |")
+    for index, (name, draw) in enumerate(TEST_SETS.items()):
+        rng = np.random.default_rng([seed, index])
+        pictures = [draw(rng) for _ in range(n)]
+        by_predict = np.mean(confidences(classifier, pictures) < UNSURE_BELOW)
+        flagged, shown = page_readings(classifier, pictures)
+        instead = ", ".join(f'"{number}"' for number, _ in shown.most_common(3)) or "-"
+        print(f"| {name} | {by_predict * 100:.0f} % | {np.mean(flagged) * 100:.0f} % | {instead} | {n} |")
+    for name, pictures in digits.items():
+        flagged, _ = page_readings(classifier, pictures)
+        print(f"| digits, wrongly: {name} | - | {np.mean(flagged) * 100:.2f} % | | {len(pictures)} |")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=300, help="drawings per kind (default 300)")
     parser.add_argument("--checkpoint", help="checkpoint (default: the shipped one)")
     parser.add_argument("--data-dir", help="MNIST folder (default: $MNIST_DATA_DIR or ./data)")
+    parser.add_argument("--n-digits", type=int, default=2000,
+                        help="MNIST test digits drawn on a canvas for the page's path (default 2000)")
     parser.add_argument("--seed", type=int, default=12345, help="drawing seed; training drew with its own --seed")
     args = parser.parse_args()
     start = time.perf_counter()
@@ -50,7 +85,7 @@ def main() -> int:
     meta, temperature = classifier.metadata, classifier.temperature
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"torch {torch.__version__} with {torch.get_num_threads()} threads")
-    print(f"command: python benchmarks/uncertainty.py --n {args.n} --seed {args.seed}")
+    print(f"command: python benchmarks/uncertainty.py --n {args.n} --n-digits {args.n_digits} --seed {args.seed}")
     print(f"checkpoint: {classifier.path.name}, temperature {temperature:.3f}, unsure below {UNSURE_BELOW:.0%}")
 
     train_x, train_y = load_mnist(args.data_dir, train=True)
@@ -89,6 +124,13 @@ def main() -> int:
     for t in THRESHOLDS:
         print(f"| {t:.0%} | {np.mean(scribbles < t) * 100:.1f} % | {np.mean(others < t) * 100:.1f} % "
               f"| {np.mean(mnist < t) * 100:.2f} % | {np.mean(drawn < t) * 100:.2f} % |")
+
+    picks = np.random.default_rng(args.seed).choice(len(test_x), size=args.n_digits, replace=False)
+    canvas_rng = np.random.default_rng(args.seed)
+    page_table(classifier, args.n, args.seed, {
+        "MNIST test digits on an 800x800 canvas": [large_canvas(test_x[i].numpy(), canvas_rng) for i in picks],
+        "mouse strokes": [stroke_digit(d % 10, canvas_rng) for d in range(args.n)],
+    })
     print(f"\n{time.perf_counter() - start:.0f} s")
     return 0
 

@@ -57,9 +57,11 @@ class Prediction:
 
 @dataclass(frozen=True)
 class Reading:
-    """A whole number read from one image: the digits left to right, each with its own prediction."""
+    """A whole number read from one image: the digits left to right, each with its own prediction. `doubt`
+    says in one sentence why the picture as a whole does not look like a number (None when it does)."""
 
     digits: list[Prediction]
+    doubt: str | None = None
 
     @property
     def number(self) -> str:
@@ -67,10 +69,11 @@ class Reading:
 
     @property
     def unsure(self) -> bool:
-        return any(d.unsure for d in self.digits)
+        return self.doubt is not None or any(d.unsure for d in self.digits)
 
     def to_json(self) -> dict:
-        return {"number": self.number, "unsure": self.unsure, "digits": [d.to_json() for d in self.digits]}
+        return {"number": self.number, "unsure": self.unsure, "digits": [d.to_json() for d in self.digits],
+                **({"doubt": self.doubt} if self.doubt else {})}
 
 
 class DigitClassifier:
@@ -123,7 +126,8 @@ class DigitClassifier:
     def read_number(self, image: ImageSource) -> Reading:
         """Read the digits written side by side in an image, left to right; no digits when it is blank.
 
-        A picture that holds one digit is read exactly as `predict` reads it."""
+        A picture that holds one digit is read exactly as `predict` reads it, and so is a picture that does
+        not look like a row of digits (see `segment`), marked unsure with the reason."""
         ink = ink_of(image)
         if ink is None:
             return Reading([])
@@ -141,9 +145,10 @@ class DigitClassifier:
             result = judge_piece(piece)
             return 0.0 if result is None else result.confidence
 
-        pieces = segment(ink, confidence)
-        digits = [judge_piece(ink)] if len(pieces) == 1 else [judge_piece(p) for p in pieces]
-        return Reading([d for d in digits if d is not None])
+        found = segment(ink, confidence)
+        digits = [judge_piece(ink)] if len(found.parts) == 1 else [judge_piece(p) for p in found.parts]
+        digits = [d for d in digits if d is not None]
+        return Reading(digits, found.doubt if digits else None)
 
 
 def describe(result: Prediction | Reading) -> str:
@@ -151,6 +156,8 @@ def describe(result: Prediction | Reading) -> str:
     if isinstance(result, Reading):
         if not result.digits:
             return NO_DIGIT
+        if result.doubt:
+            return f"not sure: {result.doubt} (best guess {result.number})"
         parts = ", ".join(f"{d.digit} {d.confidence * 100:.1f} %{' unsure' if d.unsure else ''}" for d in result.digits)
         return f"{result.number} ({parts})"
     if result.digit is None or result.unsure:

@@ -11,9 +11,15 @@ Works on the ink map made by `preprocess.ink_of`, in four steps:
 The network's judgement comes in as `confidence`: a function from a piece of ink to how sure the
 network is that it is one digit. Each returned piece is the ink of one digit, ready for
 `preprocess.digit_from_ink`.
+
+Before and after those steps the picture as a whole is asked whether it looks like a row of digits
+at all (`doubt`): strokes drawn inside other strokes (eyes in a face, marks in a doodle) say it does
+not; digits that do not sit on one line, or of wildly different sizes, say so unless the network
+reads the whole picture clearly as one digit. Either way a picture in doubt is read whole.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import ndimage
@@ -52,7 +58,32 @@ NARROWEST = 0.3
 MOST_STROKES = 40
 """A picture with more separate strokes than this is not a row of digits: it is read as one picture."""
 
+INSIDE = 0.1
+"""A stroke whose box lies inside another stroke's box, by more than this share of that box's height and
+width on every side, is drawn inside it: an eye in a face, a mark in a doodle. A digit's own strokes meet
+at its edges (a 5's flag, a 4's stem), so they are never inside one another by this measure."""
+
+ONE_LINE = 0.3
+"""Neighbouring digits of a number share at least this share of the smaller one's rows: they sit on one line."""
+
+SIZES = 3.0
+"""The tallest digit of a number is at most this many times taller than the shortest."""
+
+NESTED = "Some strokes are drawn inside others: this looks like a drawing, not digits."
+OFF_LINE = "The pieces do not sit on one line, as the digits of a number do."
+MIXED_SIZES = "The pieces are of very different sizes, unlike the digits of a number."
+
 Confidence = Callable[[np.ndarray], float]
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    """The ink of each digit, left to right, with their rows in the picture; `doubt` says in one sentence why
+    the picture as a whole does not look like a row of digits (None when it does)."""
+
+    parts: list[np.ndarray]
+    rows: list[tuple[int, int]]
+    doubt: str | None = None
 
 EIGHT_CONNECTED = np.ones((3, 3), dtype=bool)
 
@@ -137,6 +168,36 @@ def join_broken(pieces: Pieces, groups: list[frozenset[int]], confidence: Confid
     return groups
 
 
+def nested(pieces: Pieces) -> bool:
+    """Whether any stroke lies well inside another stroke's box (see INSIDE)."""
+    boxes = list(pieces.strokes.values())
+    for outer in boxes:
+        margin_rows, margin_cols = INSIDE * (outer[1] - outer[0]), INSIDE * (outer[3] - outer[2])
+        for inner in boxes:
+            if (inner is not outer and inner[0] - outer[0] > margin_rows and outer[1] - inner[1] > margin_rows
+                    and inner[2] - outer[2] > margin_cols and outer[3] - inner[3] > margin_cols):
+                return True
+    return False
+
+
+def layout_doubt(rows: list[tuple[int, int]]) -> str | None:
+    """Why digits with these row ranges (top, bottom), left to right, are not a number; None when they can be."""
+    heights = [bottom - top for top, bottom in rows]
+    if max(heights) > SIZES * max(1, min(heights)):
+        return MIXED_SIZES
+    for (top_a, bottom_a), (top_b, bottom_b) in zip(rows, rows[1:]):
+        shared = min(bottom_a, bottom_b) - max(top_a, top_b)
+        if shared < ONE_LINE * min(bottom_a - top_a, bottom_b - top_b):
+            return OFF_LINE
+    return None
+
+
+def ink_rows(part: np.ndarray, top: int) -> tuple[int, int]:
+    """The rows (top, bottom) a part's strokes span in the picture, given the row its window starts at."""
+    rows = np.flatnonzero((part > 0.5).any(axis=1))
+    return (top, top + part.shape[0]) if len(rows) == 0 else (top + int(rows[0]), top + int(rows[-1]) + 1)
+
+
 def split_touching(ink: np.ndarray, confidence: Confidence) -> list[np.ndarray]:
     """Cut a piece the network cannot read as one digit into the parts it reads best: touching digits.
 
@@ -171,12 +232,28 @@ def split_touching(ink: np.ndarray, confidence: Confidence) -> list[np.ndarray]:
     return parts if len(parts) > 1 and min(map(confidence, parts)) >= UNSURE_BELOW else [ink]
 
 
-def segment(ink: np.ndarray, confidence: Confidence) -> list[np.ndarray]:
-    """The ink of each digit in the picture, left to right (an empty list when there is none)."""
+def segment(ink: np.ndarray, confidence: Confidence) -> Segmentation:
+    """The ink of each digit in the picture, left to right (none when there is none), and any doubt that the
+    picture is a row of digits at all."""
     pieces = Pieces(ink)
+    whole = Segmentation([ink], [(0, ink.shape[0])])
+    if not pieces.strokes:
+        return Segmentation([], [])
     if len(pieces.strokes) > MOST_STROKES:
-        return [ink]  # noise or a drawing, not a row of digits: read it whole
+        return whole  # noise or a drawing, not a row of digits: read it whole
+    if nested(pieces):
+        return Segmentation(whole.parts, whole.rows, NESTED)
     groups = join_stacked(pieces)
     if len(groups) > 1:
         groups = join_broken(pieces, groups, confidence)
-    return [part for group in groups for part in split_touching(pieces.ink_of(group), confidence)]
+    parts, rows = [], []
+    for group in groups:
+        top = max(0, pieces.box(group)[0] - RIM)
+        for part in split_touching(pieces.ink_of(group), confidence):
+            parts.append(part)
+            rows.append(ink_rows(part, top))
+    doubt = layout_doubt(rows) if len(parts) > 1 else None
+    if doubt is None:
+        return Segmentation(parts, rows)
+    # not a row of digits: read it whole, and doubt it unless the network reads it clearly as one digit
+    return whole if confidence(ink) >= UNSURE_BELOW else Segmentation(whole.parts, whole.rows, doubt)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
+from mnist_cnn.outliers import face_strokes
 from mnist_cnn.render import stroke_digit
 from tests.pagedriver import CHROMIUM_FLAGS, clear_canvas, draw, draw_digit, open_page, top_label, wait_for_label
 
@@ -98,3 +99,10 @@ def test_a_scribble_is_not_called_a_digit(page):
     zigzag = [[(x / 8, 0.1 if i % 2 == 0 else 0.9) for i, x in enumerate(range(9))]]
     draw(page, zigzag, size=0.6)
     expect(page.locator("#verdict")).to_contain_text("Not sure", timeout=10_000)
+
+
+def test_a_smiley_face_is_not_read_as_a_number(page):
+    face = face_strokes(np.random.default_rng(0))
+    draw(page, face, size=0.6)
+    expect(page.locator("#verdict")).to_contain_text("Not sure", timeout=10_000)
+    expect(page.locator("#verdict")).to_contain_text("inside others")

@@ -4,8 +4,9 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from benchmarks.read_numbers import read_numbers
+from mnist_cnn.outliers import face
 from mnist_cnn.render import STROKES
-from mnist_cnn.segment import Pieces, join_stacked, segment
+from mnist_cnn.segment import MIXED_SIZES, NESTED, OFF_LINE, Pieces, join_stacked, layout_doubt, nested, segment
 
 
 def draw_number(text: str, height: int = 120, gap: float = 0.35, width: int = 12) -> Image.Image:
@@ -53,7 +54,7 @@ def test_touching_digits_are_split(classifier):
 
 def test_blank_picture_has_no_digits(classifier):
     assert classifier.read_number(Image.new("L", (300, 100), 255)).digits == []
-    assert segment(np.zeros((50, 50), np.float32), lambda ink: 1.0) == []
+    assert segment(np.zeros((50, 50), np.float32), lambda ink: 1.0).parts == []
 
 
 def test_four_digit_numbers_from_mnist_are_mostly_read_exactly(classifier, mnist_test):
@@ -69,3 +70,37 @@ def test_a_stroke_fading_in_the_middle_stays_one_stroke():
     ink[15:25, 35:55] = 0.35  # a pale stretch, as a quick pen stroke leaves
     assert len(Pieces(ink).strokes) == 1
     assert len(Pieces(np.where(ink > 0.5, ink, 0)).strokes) == 2  # what a single threshold would make of it
+
+
+def test_strokes_drawn_inside_others_make_a_drawing_not_a_number(classifier):
+    ink = np.zeros((100, 100), np.float32)
+    ink[10:90, 10:14] = ink[10:90, 86:90] = ink[10:14, 10:90] = ink[86:90, 10:90] = 1.0  # a frame ...
+    ink[40:46, 30:36] = ink[40:46, 64:70] = 1.0  # ... with two eyes in it
+    assert nested(Pieces(ink))
+    reading = classifier.read_number(face(np.random.default_rng(3)))
+    assert reading.unsure and reading.doubt == NESTED and len(reading.digits) == 1
+    assert reading.to_json()["doubt"] == NESTED
+
+
+def test_a_digits_own_strokes_are_not_inside_one_another():
+    ink = np.zeros((60, 60), np.float32)
+    ink[5:9, 15:45] = 1.0  # a 5's flag along the top of its body's box
+    ink[12:55, 12:16] = ink[30:34, 12:45] = ink[34:55, 41:45] = 1.0
+    assert not nested(Pieces(ink))
+
+
+def test_pieces_off_one_line_or_of_very_different_sizes_are_not_a_number():
+    assert layout_doubt([(10, 50), (12, 52), (8, 47)]) is None  # a number: one line, similar heights
+    assert layout_doubt([(10, 50), (60, 100)]) == OFF_LINE  # one piece below the other's row
+    assert layout_doubt([(10, 100), (40, 60)]) == MIXED_SIZES  # a big piece beside a small one
+
+
+def test_a_picture_in_doubt_is_read_whole(classifier):
+    picture = Image.new("L", (500, 500), 255)
+    picture.paste(draw_number("7"), (0, 0))
+    picture.paste(draw_number("1"), (200, 250))  # a 1 below and right of the 7: not on one line
+    reading, whole = classifier.read_number(picture), classifier.predict(picture)
+    assert len(reading.digits) == 1 and reading.digits[0].digit == whole.digit
+    assert reading.doubt == (OFF_LINE if whole.unsure else None)
+    ink = (np.asarray(picture) < 128).astype(np.float32)
+    assert segment(ink, lambda piece: 0.9).doubt is None  # read clearly as one digit: no doubt
