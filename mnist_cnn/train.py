@@ -13,6 +13,7 @@ import platform
 import signal
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +53,10 @@ PRESETS = {
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    presets = "\n".join(f"  {name}: " + ", ".join(f"{key}={value}" for key, value in preset.items())
+                         for name, preset in PRESETS.items())
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0], epilog=f"each preset's defaults:\n{presets}",
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--preset", choices=PRESETS, default="default", help="recipe to start from (default: default)")
     p.add_argument("--fast", action="store_const", const="fast", dest="preset", help="same as --preset fast")
     p.add_argument("--arch", choices=ARCHS, help="network architecture")
@@ -168,132 +172,206 @@ def raise_keyboard_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def train(args: argparse.Namespace) -> dict:
-    """Run the recipe in `args`; return the final metadata written to the checkpoint."""
+@dataclass
+class Data:
+    """The images of one run: training, held out (for choices and calibration) and test (for the report)."""
+
+    train: tuple[torch.Tensor, torch.Tensor]
+    held: tuple[torch.Tensor, torch.Tensor]
+    test: tuple[torch.Tensor, torch.Tensor]
+
+    @property
+    def check(self) -> tuple[str, torch.Tensor, torch.Tensor]:
+        """What each epoch is checked on: the held-out images, or the test set when none are held out."""
+        return ("heldout", *self.held) if len(self.held[0]) else ("test", *self.test)
+
+
+@dataclass
+class Pools:
+    """Pictures drawn once per run: outliers (not one digit) and digits in other people's styles."""
+
+    outliers: torch.Tensor | None = None
+    styled: tuple[torch.Tensor, torch.Tensor] | None = None
+
+
+@dataclass
+class Run:
+    """What changes as a run goes: the network, its optimizer and schedule, the random state, the history."""
+
+    model: nn.Module
+    optimizer: torch.optim.Optimizer
+    schedule: torch.optim.lr_scheduler.LRScheduler
+    loss_fn: nn.Module
+    generator: torch.Generator
+    history: list[dict] = field(default_factory=list)
+    epoch: int = 0
+    elapsed: float = 0.0
+
+
+def load_data(args: argparse.Namespace) -> Data:
+    """MNIST, with `--holdout` random training images set aside (the same ones for the same seed)."""
     from mnist_cnn.data import load_mnist, split_holdout
 
-    output = Path(args.output)
-    device = pick_device(args.device)
-    torch.manual_seed(args.seed)
-    generator = torch.Generator().manual_seed(args.seed)
     train_x, train_y = load_mnist(args.data_dir, train=True)
-    test_x, test_y = load_mnist(args.data_dir, train=False)
     if args.train_limit:
         train_x, train_y = train_x[: args.train_limit], train_y[: args.train_limit]
     if not 0 <= args.holdout < len(train_x):
         raise MnistCnnError(f"--holdout {args.holdout} must be less than the {len(train_x)} training images.")
-    (train_x, train_y), (held_x, held_y) = split_holdout(train_x, train_y, args.holdout, args.seed)
-    norm = Normalization(args.mean, args.std)
-    # choices (epochs, recipes) are made on the held-out images; MNIST test is measured once, at the end
-    check_x, check_y, check_name = (held_x, held_y, "held-out") if args.holdout else (test_x, test_y, "test")
-    check_key = f"{check_name.replace('-', '')}_accuracy"
-    augment = Augment() if args.augment else None
-    outliers = None
+    kept, held = split_holdout(train_x, train_y, args.holdout, args.seed)
+    return Data(kept, held, load_mnist(args.data_dir, train=False))
+
+
+def draw_pools(args: argparse.Namespace, data: Data) -> Pools:
+    """Draw the outlier pool (scribbles, pieces of scribbles, touching pairs) and the style pool."""
+    pools = Pools()
+    train_x, train_y = data.train
     if args.outlier_weight > 0:
         print(f"drawing {args.outlier_pool} scribbles, pieces of scribbles and pairs of digits "
               "to learn what is not one digit")
         pairs = pair_inputs(train_x.numpy(), args.outlier_pool // 3, seed=args.seed)
         pieces = piece_inputs(args.outlier_pool // 6, seed=args.seed)
         scribbles = scribble_inputs(args.outlier_pool - len(pairs) - len(pieces), seed=args.seed)
-        outliers = torch.from_numpy(np.concatenate([scribbles, pieces, pairs])).unsqueeze(1)
-    styled = None
+        pools.outliers = torch.from_numpy(np.concatenate([scribbles, pieces, pairs])).unsqueeze(1)
     if args.style_pool:
         print(f"writing {args.style_pool} digits in styles MNIST under-represents")
         style_x, style_y = style_inputs(train_x.numpy(), train_y.numpy(), args.style_pool, seed=args.seed)
-        styled = (torch.from_numpy(style_x).unsqueeze(1), torch.from_numpy(style_y))
+        pools.styled = (torch.from_numpy(style_x).unsqueeze(1), torch.from_numpy(style_y))
+    return pools
 
+
+def start_run(args: argparse.Namespace, device: torch.device, images: int) -> Run:
+    """A fresh network with its optimizer, learning-rate schedule and loss, for `images` training images."""
+    generator = torch.Generator().manual_seed(args.seed)
     model = build_model(args.arch).to(device).to(memory_format=torch.channels_last)
     optimizer = make_optimizer(args, model)
-    steps_per_epoch = -(-len(train_x) // args.batch_size)
-    schedule = make_schedule(args, optimizer, steps_per_epoch)
-    loss_fn = nn.CrossEntropyLoss(label_smoothing=args.label_smoothing)
-    history: list[dict] = []
-    start_epoch, elapsed = 0, 0.0
+    schedule = make_schedule(args, optimizer, -(-images // args.batch_size))
+    return Run(model, optimizer, schedule, nn.CrossEntropyLoss(label_smoothing=args.label_smoothing), generator)
 
-    if args.resume:
-        if not state_path(output).exists():
-            raise MnistCnnError(f"Nothing to resume: {state_path(output)} does not exist.")
-        state = torch.load(state_path(output), weights_only=True)
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        schedule.load_state_dict(state["schedule"])
-        generator.set_state(state["generator"])
-        torch.set_rng_state(state["torch_rng"])
-        start_epoch, elapsed, history = state["epoch"], state["elapsed"], state["history"]
-        print(f"resuming {output} after epoch {start_epoch} of {args.epochs}")
 
-    print(f"training {args.arch} ({args.preset} preset) on {device}, {torch.get_num_threads()} threads, "
-          f"{len(train_x)} images, {args.epochs} epochs")
-    for epoch in range(start_epoch + 1, args.epochs + 1):
-        t0 = time.perf_counter()
-        model.train()
-        order = torch.randperm(len(train_x), generator=generator)
-        total_loss, correct, seen = 0.0, 0, 0
-        bar = tqdm(range(steps_per_epoch), desc=f"epoch {epoch}/{args.epochs}", unit="batch", leave=False)
-        for step in bar:
-            idx = order[step * args.batch_size : (step + 1) * args.batch_size]
-            x = norm.to_float(train_x[idx])
-            y = train_y[idx]
-            outlier_count = len(y) // 4
-            if styled is not None:
-                pick = torch.randint(len(styled[1]), (len(y) // 4,), generator=generator)
-                x, y = torch.cat([x, styled[0][pick]]), torch.cat([y, styled[1][pick]])
-            if augment is not None:
-                x = augment(x, generator)
-            y = y.to(device)
-            if outliers is not None:
-                x = torch.cat([x, outlier_batch(outliers, outlier_count, augment, generator)])
-            logits = model(norm(x).to(device).contiguous(memory_format=torch.channels_last))
-            loss = loss_fn(logits[: len(y)], y)
-            if outliers is not None:  # cross-entropy against equal probabilities for all ten digits
-                loss = loss - args.outlier_weight * logits[len(y) :].log_softmax(1).mean()
-            logits = logits[: len(y)]
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            schedule.step()
-            total_loss += loss.item() * len(y)
-            correct += (logits.argmax(1) == y).sum().item()
-            seen += len(y)
-            bar.set_postfix(loss=f"{total_loss / seen:.4f}", acc=f"{correct / seen:.4f}")
-        bar.close()
-        accuracy = (predict_labels(model, check_x, norm) == check_y).float().mean().item()
-        elapsed += time.perf_counter() - t0
-        history.append({"epoch": epoch, "loss": total_loss / seen, "train_accuracy": correct / seen,
-                        check_key: accuracy, "elapsed": elapsed})
-        print(f"epoch {epoch}/{args.epochs}: loss {total_loss / seen:.4f}, train acc {correct / seen * 100:.2f} %, "
-              f"{check_name} acc {accuracy * 100:.2f} %, {elapsed:.0f} s")
-        metadata = {
-            "arch": args.arch, "mean": args.mean, "std": args.std, check_key: accuracy,
-            "epochs": epoch, "planned_epochs": args.epochs, "seed": args.seed, "preset": args.preset,
-            "recipe": {k: getattr(args, k) for k in PRESETS["default"]},
-            "train_seconds": round(elapsed, 1), "history": history, "device": str(device),
-            "holdout": args.holdout, "outlier_weight": args.outlier_weight, "style_pool": args.style_pool,
-            "threads": torch.get_num_threads(),
-            "torch": torch.__version__, "torchvision": torchvision.__version__, "python": platform.python_version(),
-        }
-        state = {
-            "epoch": epoch, "elapsed": elapsed, "history": history, "model": model.state_dict(),
-            "optimizer": optimizer.state_dict(), "schedule": schedule.state_dict(),
-            "generator": generator.get_state(),
-            "torch_rng": torch.get_rng_state(),
-        }
-        # the resume state first: a kill between the two writes then resumes after this epoch, not before it
-        atomic_write(state_path(output), lambda tmp, state=state: torch.save(state, tmp))
-        save_checkpoint(model, output, metadata)
+def resume(run: Run, output: Path) -> None:
+    """Continue `run` from the resume state an interrupted run writing `output` left."""
+    if not state_path(output).exists():
+        raise MnistCnnError(f"Nothing to resume: {state_path(output)} does not exist.")
+    state = torch.load(state_path(output), weights_only=True)
+    run.model.load_state_dict(state["model"])
+    run.optimizer.load_state_dict(state["optimizer"])
+    run.schedule.load_state_dict(state["schedule"])
+    run.generator.set_state(state["generator"])
+    torch.set_rng_state(state["torch_rng"])
+    run.epoch, run.elapsed, run.history = state["epoch"], state["elapsed"], state["history"]
 
-    # recorded for the model card, not printed: `python -m mnist_cnn.evaluate` reports it
-    metadata["test_accuracy"] = (predict_labels(model, test_x, norm) == test_y).float().mean().item()
+
+def outlier_loss(logits: torch.Tensor, weight: float) -> torch.Tensor:
+    """Outlier exposure: cross-entropy of the outliers' answers against equal probabilities for all ten digits."""
+    return -weight * logits.log_softmax(1).mean()
+
+
+def one_epoch(args, run: Run, data: Data, pools: Pools, norm: Normalization, device) -> tuple[float, float]:
+    """One pass over the training images, each batch with its share of styled digits and outliers;
+    return the mean loss and the training accuracy."""
+    train_x, train_y = data.train
+    augment = Augment() if args.augment else None
+    run.model.train()
+    order = torch.randperm(len(train_x), generator=run.generator)
+    total_loss, correct, seen = 0.0, 0, 0
+    steps = -(-len(train_x) // args.batch_size)
+    bar = tqdm(range(steps), desc=f"epoch {run.epoch + 1}/{args.epochs}", unit="batch", leave=False)
+    for step in bar:
+        idx = order[step * args.batch_size : (step + 1) * args.batch_size]
+        x, y = norm.to_float(train_x[idx]), train_y[idx]
+        outlier_count = len(y) // 4
+        if pools.styled is not None:
+            pick = torch.randint(len(pools.styled[1]), (len(y) // 4,), generator=run.generator)
+            x, y = torch.cat([x, pools.styled[0][pick]]), torch.cat([y, pools.styled[1][pick]])
+        if augment is not None:
+            x = augment(x, run.generator)
+        y = y.to(device)
+        if pools.outliers is not None:
+            x = torch.cat([x, outlier_batch(pools.outliers, outlier_count, augment, run.generator)])
+        logits = run.model(norm(x).to(device).contiguous(memory_format=torch.channels_last))
+        loss = run.loss_fn(logits[: len(y)], y)
+        if pools.outliers is not None:
+            loss = loss + outlier_loss(logits[len(y) :], args.outlier_weight)
+        run.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        run.optimizer.step()
+        run.schedule.step()
+        total_loss += loss.item() * len(y)
+        correct += (logits[: len(y)].argmax(1) == y).sum().item()
+        seen += len(y)
+        bar.set_postfix(loss=f"{total_loss / seen:.4f}", acc=f"{correct / seen:.4f}")
+    bar.close()
+    return total_loss / seen, correct / seen
+
+
+def metadata_of(args: argparse.Namespace, run: Run, device: torch.device) -> dict:
+    """What the checkpoint records about the run so far (the last epoch's check accuracy included)."""
+    check = {k: v for k, v in run.history[-1].items() if k.endswith("_accuracy") and k != "train_accuracy"}
+    return {
+        "arch": args.arch, "mean": args.mean, "std": args.std, **check,
+        "epochs": run.epoch, "planned_epochs": args.epochs, "seed": args.seed, "preset": args.preset,
+        "recipe": {k: getattr(args, k) for k in PRESETS["default"]},
+        "train_seconds": round(run.elapsed, 1), "history": run.history, "device": str(device),
+        "holdout": args.holdout, "outlier_weight": args.outlier_weight, "style_pool": args.style_pool,
+        "threads": torch.get_num_threads(),
+        "torch": torch.__version__, "torchvision": torchvision.__version__, "python": platform.python_version(),
+    }
+
+
+def save_epoch(run: Run, output: Path, metadata: dict) -> None:
+    """Write the resume state, then the checkpoint: a kill between the two writes resumes after this epoch."""
+    state = {
+        "epoch": run.epoch, "elapsed": run.elapsed, "history": run.history, "model": run.model.state_dict(),
+        "optimizer": run.optimizer.state_dict(), "schedule": run.schedule.state_dict(),
+        "generator": run.generator.get_state(), "torch_rng": torch.get_rng_state(),
+    }
+    atomic_write(state_path(output), lambda tmp: torch.save(state, tmp))
+    save_checkpoint(run.model, output, metadata)
+
+
+def finish(args, run: Run, data: Data, norm: Normalization, metadata: dict, output: Path, started: float) -> dict:
+    """Record the test accuracy (for the model card; `python -m mnist_cnn.evaluate` reports it), calibrate on
+    the held-out images, write the final checkpoint with the run's wall time, and the training curve."""
+    metadata["test_accuracy"] = (predict_labels(run.model, data.test[0], norm) == data.test[1]).float().mean().item()
     if args.holdout:
-        metadata.update(calibrate(model, norm, held_x, held_y, test_x, test_y))
+        metadata.update(calibrate(run.model, norm, *data.held, *data.test))
         held = metadata["calibration"]
         print(f"temperature {metadata['temperature']:.3f}: expected calibration error on the held-out images "
               f"{held['ece_before'] * 100:.2f} % -> {held['ece_after'] * 100:.2f} %")
-    save_checkpoint(model, output, metadata)
-    save_training_curve(history, output.with_suffix(".png"))
+    metadata["wall_seconds"] = round(time.perf_counter() - started, 1)
+    save_checkpoint(run.model, output, metadata)
+    save_training_curve(run.history, output.with_suffix(".png"))
     state_path(output).unlink(missing_ok=True)
-    print(f"done: {args.arch}, {check_name} accuracy {metadata[check_key] * 100:.2f} % after {args.epochs} epochs, "
-          f"{elapsed:.0f} s of training, checkpoint {output}")
+    return metadata
+
+
+def train(args: argparse.Namespace) -> dict:
+    """Run the recipe in `args`; return the final metadata written to the checkpoint."""
+    output, device, started = Path(args.output), pick_device(args.device), time.perf_counter()
+    torch.manual_seed(args.seed)
+    data = load_data(args)
+    norm = Normalization(args.mean, args.std)
+    pools = draw_pools(args, data)
+    run = start_run(args, device, len(data.train[0]))
+    if args.resume:
+        resume(run, output)
+        print(f"resuming {output} after epoch {run.epoch} of {args.epochs}")
+    check_name, check_x, check_y = data.check
+    print(f"training {args.arch} ({args.preset} preset) on {device}, {torch.get_num_threads()} threads, "
+          f"{len(data.train[0])} images, {args.epochs} epochs; each epoch checked on the {check_name} images")
+    while run.epoch < args.epochs:
+        epoch_start = time.perf_counter()
+        loss, train_accuracy = one_epoch(args, run, data, pools, norm, device)
+        accuracy = (predict_labels(run.model, check_x, norm) == check_y).float().mean().item()
+        run.epoch, run.elapsed = run.epoch + 1, run.elapsed + time.perf_counter() - epoch_start
+        run.history.append({"epoch": run.epoch, "loss": loss, "train_accuracy": train_accuracy,
+                            f"{check_name}_accuracy": accuracy, "elapsed": run.elapsed})
+        print(f"epoch {run.epoch}/{args.epochs}: loss {loss:.4f}, train acc {train_accuracy * 100:.2f} %, "
+              f"{check_name} acc {accuracy * 100:.2f} %, {run.elapsed:.0f} s")
+        save_epoch(run, output, metadata := metadata_of(args, run, device))
+    metadata = finish(args, run, data, norm, metadata, output, started)
+    print(f"done: {args.arch}, {check_name} accuracy {accuracy * 100:.2f} % after {args.epochs} epochs, "
+          f"{run.elapsed:.0f} s of training, checkpoint {output}")
     return metadata
 
 
