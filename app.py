@@ -11,6 +11,7 @@ import binascii
 import contextlib
 import io
 import sys
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import gradio as gr
@@ -32,36 +33,8 @@ TORCH_THREADS = 1
 CONCURRENCY = 4
 PICTURE = {"interactive": False, "format": "png", "buttons": []}
 
-# Runs once in the browser when the page loads. Two fixes to Gradio's sketchpad:
-# - it starts (and returns after "clear") with no tool selected, ignoring strokes: pick the brush;
-# - with a change or input listener attached, it encodes and uploads three full-size PNG layers
-#   after every stroke, which costs most of a second. Instead, on each change of the drawing
-#   (stroke, undo, clear) a half-size PNG of the picture goes to a hidden textbox, whose change
-#   event sends it to the server. The sketchpad itself has no listener, so it uploads nothing.
-PAGE_JS = """
-() => {
-  let hooked = null;
-  const send = () => {
-    const editor = window.editor;
-    const box = document.querySelector("#stroke-data textarea");
-    if (!editor || !editor.app || !box) return;
-    const canvas = editor.app.renderer.extract.canvas({target: editor.image_container, resolution: 0.5});
-    box.value = canvas.toDataURL("image/png");
-    box.dispatchEvent(new Event("input", {bubbles: true}));
-  };
-  const watch = () => {
-    const root = document.querySelector("#sketchpad");
-    const brush = root && root.querySelector("button[aria-label='Brush']");
-    if (brush && root.textContent.match(/select the draw tool/i)) brush.click();
-    if (window.editor && window.editor !== hooked) {
-      hooked = window.editor;
-      hooked.on("change", send);
-    }
-  };
-  new MutationObserver(watch).observe(document.body, {childList: true, subtree: true, characterData: true});
-  watch();
-}
-"""
+# Runs once in the browser when the page loads (page.js says what it fixes in Gradio's sketchpad).
+PAGE_JS = (HERE / "page.js").read_text()
 
 
 class RawImage(gr.Image):
@@ -114,16 +87,30 @@ def digits_table(reading: Reading) -> str:
     return "\n".join(rows)
 
 
-def show(reading: Reading):
-    """The page's outputs for one reading: chart, verdict, model input, digits table, and the input to look inside."""
+@dataclass
+class Answer:
+    """What the page shows for one reading; each field fills the component of the same name in `page`."""
+
+    chart: dict | None = None
+    verdict: str = f"### {HINT}"
+    model_input: Image.Image | None = None
+    digits: str = ""
+    current_input: np.ndarray | None = None  # what the inside view looks at
+
+    def values(self) -> tuple:
+        return tuple(getattr(self, f.name) for f in fields(self))
+
+
+def show(reading: Reading) -> tuple:
+    """The page's outputs for one reading, in the order of Answer's fields."""
     digits = reading.digits
     if not digits:
-        return None, f"### {HINT}", None, "", None
+        return Answer().values()
     if len(digits) == 1:
         d = digits[0]
-        return d.probabilities, verdict(d, reading.doubt), enlarged([d.model_input]), "", d.model_input
+        return Answer(d.probabilities, verdict(d, reading.doubt), enlarged([d.model_input]), "", d.model_input).values()
     inputs = [d.model_input for d in digits]
-    return None, number_verdict(reading), enlarged(inputs), digits_table(reading), inputs[0]
+    return Answer(None, number_verdict(reading), enlarged(inputs), digits_table(reading), inputs[0]).values()
 
 
 @contextlib.contextmanager
@@ -153,7 +140,7 @@ def image_bytes(data_url: str) -> bytes:
 def on_stroke(data_url: str | None):
     """A PNG of the canvas, sent by the browser right after each stroke, undo or clear."""
     if not data_url:
-        return (gr.skip(),) * 5
+        return tuple(gr.skip() for _ in fields(Answer))
     return show(read(image_bytes(data_url)))
 
 
@@ -162,18 +149,30 @@ def on_upload(path: str | None):
     return show(Reading([]) if path is None else read(path))
 
 
+# The inside view, one picture and one lesson each: (field of explain.Inside and key of LESSONS, label, elem_id).
+INSIDE_VIEWS = (
+    ("input", "Input (28x28)", "inside-input"),
+    ("saliency", "Saliency", "saliency"),
+    ("kernels", "First layer's kernels", "kernels"),
+    ("first_maps", "First convolution layer: feature maps", "first-maps"),
+    ("second_maps", "Second convolution layer: feature maps", "second-maps"),
+    ("pooled", "After max pooling (14x14)", "pooled"),
+)
+
+
 def on_inside(is_open: bool, model_input: np.ndarray | None):
-    """The pictures of the inside view for the current input; nothing is computed while the view is closed."""
+    """The pictures of the inside view (in INSIDE_VIEWS' order) and the units' table for the current input;
+    nothing is computed while the view is closed."""
     if not is_open:
-        return (gr.skip(),) * 7
+        return tuple(gr.skip() for _ in range(len(INSIDE_VIEWS) + 1))
     if model_input is None:
-        return (None,) * 6 + ("",)
+        return (None,) * len(INSIDE_VIEWS) + ("",)
     inside = look_inside(classifier.model, classifier.normalization, model_input)
     units = "\n".join(
         f"| {u.index} | {u.activation:.2f} | {u.votes_for} |" for u in inside.units
     )
     table = f"| unit | activation | votes most for |\n|---|---|---|\n{units}"
-    return (inside.input, inside.saliency, inside.kernels, inside.first_maps, inside.second_maps, inside.pooled,
+    return (*(getattr(inside, key) for key, _, _ in INSIDE_VIEWS),
             f"The network answers **{inside.digit}**. Its strongest hidden units:\n\n{table}")
 
 
@@ -247,40 +246,33 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
                 if EXAMPLES:
                     gr.Examples(EXAMPLES, inputs=upload, label="Examples (click one)")
         with gr.Column():
-            answer = gr.Markdown(f"### {HINT}", elem_id="verdict")
-            chart = gr.Label(num_top_classes=10, elem_id="probabilities", label="Probabilities")
-            model_input = gr.Image(elem_id="model-input", label="What the network sees (28x28 per digit)",
-                                   height=200, **PICTURE)
-            digits = gr.Markdown(elem_id="digits")
+            page = {
+                "verdict": gr.Markdown(Answer.verdict, elem_id="verdict"),
+                "chart": gr.Label(num_top_classes=10, elem_id="probabilities", label="Probabilities"),
+                "model_input": gr.Image(elem_id="model-input", label="What the network sees (28x28 per digit)",
+                                        height=200, **PICTURE),
+                "digits": gr.Markdown(elem_id="digits"),
+            }
     with gr.Accordion("Inside the CNN: what each layer sees", open=False, elem_id="feature-maps") as inside_view:
         gr.Markdown("The network's layers at work on your drawing, updated with each answer "
                     "(computed only while this view is open).")
-        with gr.Row():
-            inside_input = gr.Image(label="Input (28x28)", **PICTURE)
-            saliency = gr.Image(label="Saliency", elem_id="saliency", **PICTURE)
-        gr.Markdown(f"{LESSONS['input']} {LESSONS['saliency']}")
-        kernels = gr.Image(label="First layer's kernels", elem_id="kernels", **PICTURE)
-        gr.Markdown(LESSONS["kernels"])
-        first_maps = gr.Image(label="First convolution layer: feature maps", elem_id="first-maps", **PICTURE)
-        gr.Markdown(LESSONS["first_maps"])
-        second_maps = gr.Image(label="Second convolution layer: feature maps", elem_id="second-maps", **PICTURE)
-        gr.Markdown(LESSONS["second_maps"])
-        pooled = gr.Image(label="After max pooling (14x14)", elem_id="pooled", **PICTURE)
-        gr.Markdown(LESSONS["pooled"])
-        units = gr.Markdown(elem_id="units")
+        inside_outputs = []
+        for key, label, elem_id in INSIDE_VIEWS:
+            inside_outputs.append(gr.Image(label=label, elem_id=elem_id, **PICTURE))
+            gr.Markdown(LESSONS[key])
+        inside_outputs.append(gr.Markdown(elem_id="units"))
         gr.Markdown(LESSONS["units"])
     stroke_data = gr.Textbox(elem_id="stroke-data", visible="hidden")
-    current_input = gr.State(None)
+    page["current_input"] = gr.State(None)
     inside_open = gr.State(False)
-    outputs = [chart, answer, model_input, digits, current_input]
-    inside_outputs = [inside_input, saliency, kernels, first_maps, second_maps, pooled, units]
+    outputs = [page[f.name] for f in fields(Answer)]
     private = {"show_progress": "hidden", "api_visibility": "private"}
     for event in (
         stroke_data.change(on_stroke, inputs=stroke_data, outputs=outputs, trigger_mode="always_last", **private),
         upload.change(on_upload, inputs=upload, outputs=outputs, **private),
         inside_view.expand(lambda: True, outputs=inside_open, **private),
     ):
-        event.success(on_inside, inputs=[inside_open, current_input], outputs=inside_outputs, **private)
+        event.success(on_inside, inputs=[inside_open, page["current_input"]], outputs=inside_outputs, **private)
     inside_view.collapse(lambda: False, outputs=inside_open, **private)
     gr.api(predict, api_name="predict")
     gr.api(predict_base64, api_name="predict_base64")
