@@ -12,6 +12,7 @@ named steps, each usable and testable on its own:
 import io
 import os
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,9 @@ SPECK_AREA = 0.08
 
 RIM = 2
 """Pixels of anti-aliased edge kept around the thresholded strokes when cropping."""
+
+FAINT = 0.25
+"""Ink this faint belongs to a stroke when it touches solid ink (above one half): faint digits stay whole."""
 
 STROKE_RATIO = 0.12
 """MNIST's typical stroke width as a share of the digit's height (about 2.4 px of 20)."""
@@ -221,29 +225,48 @@ def stretch_contrast(ink: np.ndarray) -> np.ndarray | None:
     return np.clip((ink - 0.25 * peak) / (0.6 * peak), 0, 1).astype(np.float32)
 
 
+@dataclass(frozen=True)
+class Strokes:
+    """The connected strokes of an ink map: `labels` numbers each stroke's pixels (1, 2, ...), `boxes` are their
+    (rows, cols) slices and `areas` their pixels of solid ink (above one half)."""
+
+    labels: np.ndarray
+    boxes: list[tuple[slice, slice]]
+    areas: np.ndarray
+
+    def specks(self, share: float) -> np.ndarray:
+        """Which strokes have less solid ink than `share` of the biggest (or fewer than 2 pixels)."""
+        return self.areas < max(2.0, share * self.areas.max(initial=0))
+
+
+def find_strokes(ink: np.ndarray) -> Strokes:
+    """The strokes of an ink map, for cropping and for segmentation alike: pixels above FAINT, 8-connected,
+    so that a faint or diagonal part of a stroke stays with it; a stroke of faint ink alone has no area."""
+    labels, count = ndimage.label(ink > FAINT, structure=np.ones((3, 3), dtype=bool))
+    areas = ndimage.sum_labels(ink > 0.5, labels, np.arange(1, count + 1)) if count else np.zeros(0)
+    return Strokes(labels, ndimage.find_objects(labels), np.asarray(areas, dtype=np.float64))
+
+
 def crop_to_ink(ink: np.ndarray) -> np.ndarray | None:
     """Crop to the digit's strokes, ignoring specks and lines along the page border; None if nothing is left."""
-    labels, count = ndimage.label(ink > 0.5)
-    if count == 0:
+    strokes = find_strokes(ink)
+    if not strokes.boxes:
         return None
-    index = np.arange(1, count + 1)
-    areas = np.bincount(labels.ravel())[1:]
-    boxes = ndimage.find_objects(labels)
     h, w = ink.shape
-    keep = areas >= max(2.0, SPECK_AREA * areas.max())
-    border = np.array([is_border_line(box, h, w) for box in boxes])
+    keep = ~strokes.specks(SPECK_AREA)
+    border = np.array([is_border_line(box, h, w) for box in strokes.boxes])
     if (keep & ~border).any():
         keep &= ~border
     if not keep.any():
         return None
-    kept_boxes = [box for box, k in zip(boxes, keep) if k]
+    kept_boxes = [box for box, k in zip(strokes.boxes, keep) if k]
     top = max(0, min(b[0].start for b in kept_boxes) - RIM)
     bottom = min(h, max(b[0].stop for b in kept_boxes) + RIM)
     left = max(0, min(b[1].start for b in kept_boxes) - RIM)
     right = min(w, max(b[1].stop for b in kept_boxes) + RIM)
     window = (slice(top, bottom), slice(left, right))
     # keep only the digit's strokes and their rims: specks, haze and noise around them go
-    kept = ndimage.binary_dilation(np.isin(labels[window], index[keep]), iterations=RIM)
+    kept = ndimage.binary_dilation(np.isin(strokes.labels[window], np.flatnonzero(keep) + 1), iterations=RIM)
     return np.where(kept, ink[window], 0.0).astype(np.float32)
 
 
@@ -271,7 +294,7 @@ def normalize_stroke(ink: np.ndarray, ratio: float = STROKE_RATIO, size: int = 6
     Works on the digit resized to `size` pixels (longer side), so the result does not depend on
     the resolution of the input; returns the digit at that size. Thick strokes are not thinned: the
     network learned them from its stroke-width augmentation, and thinning cost accuracy on MNIST's
-    own bold digits (`python benchmarks/robustness.py`).
+    own bold digits (`python -m benchmarks.robustness`).
     """
     ink = fit_into_box(ink, size)
     width, target = stroke_width(ink), ratio * size

@@ -25,7 +25,7 @@ import numpy as np
 from scipy import ndimage
 
 from mnist_cnn.config import UNSURE_BELOW
-from mnist_cnn.preprocess import RIM
+from mnist_cnn.preprocess import RIM, find_strokes
 
 SPECK_SHARE = 0.02
 """Strokes with less ink than this share of the biggest stroke are specks. Smaller than a single
@@ -48,9 +48,6 @@ MOST_CUTS = 12
 
 WIDEST = 1.6
 """No digit is wider than this many times its height: neighbours are not joined beyond it."""
-
-FAINT = 0.25
-"""Ink this faint belongs to a stroke when it touches ink above one half: faint digits stay whole."""
 
 NARROWEST = 0.3
 """No part cut from touching digits is narrower than this share of the height."""
@@ -85,22 +82,20 @@ class Segmentation:
     rows: list[tuple[int, int]]
     doubt: str | None = None
 
-EIGHT_CONNECTED = np.ones((3, 3), dtype=bool)
-
 
 class Pieces:
-    """The strokes of a picture (labelled, specks dropped) and the ink of any group of them."""
+    """The strokes of a picture (found as `preprocess.find_strokes` finds them, specks dropped) and the ink of
+    any group of them."""
 
     def __init__(self, ink: np.ndarray) -> None:
         self.ink = ink
-        self.labels, count = ndimage.label(ink > FAINT, structure=EIGHT_CONNECTED)
-        index = np.arange(1, count + 1)
-        areas = ndimage.sum_labels(ink > 0.5, self.labels, index)
-        boxes = ndimage.find_objects(self.labels)
+        found = find_strokes(ink)
+        self.labels = found.labels
+        specks = found.specks(SPECK_SHARE)
         self.strokes = {
-            i: [rows.start, rows.stop, cols.start, cols.stop]
-            for i, (rows, cols), area in zip(index, boxes, areas)
-            if area >= max(2.0, SPECK_SHARE * areas.max(initial=0))
+            i + 1: [rows.start, rows.stop, cols.start, cols.stop]
+            for i, ((rows, cols), speck) in enumerate(zip(found.boxes, specks))
+            if not speck
         }
 
     def box(self, group: frozenset[int]) -> list[int]:
