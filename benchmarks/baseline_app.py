@@ -1,20 +1,16 @@
 """The "before" page for benchmarks/stroke_latency.py: Gradio's default sketchpad wiring.
 
-    python benchmarks/baseline_app.py --port P
+    python -m benchmarks.baseline_app --port P
 
 A default `gr.Sketchpad()` (800x800 canvas, WebP, progress shown) with `.change(fn)` calling the
 same classifier: what a first version of the page would do. Not part of the product.
 """
 
 import argparse
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import gradio as gr
 
-import gradio as gr  # noqa: E402
-
-from mnist_cnn.predict import DigitClassifier  # noqa: E402
+from mnist_cnn.predict import DigitClassifier
 
 classifier = DigitClassifier.from_checkpoint()
 

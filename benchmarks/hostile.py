@@ -1,17 +1,13 @@
 """Print what each hostile or odd input gets from `DigitClassifier.predict`, as a Markdown table.
 
-    python benchmarks/hostile.py
+    python -m benchmarks.hostile
 """
 
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from mnist_cnn.errors import InputError  # noqa: E402
-from mnist_cnn.predict import DigitClassifier  # noqa: E402
-from tests.hostile import BAD_ARRAYS, HOSTILE  # noqa: E402
+from harness.hostile import BAD_ARRAYS, HOSTILE
+from mnist_cnn.errors import InputError
+from mnist_cnn.predict import DigitClassifier
 
 
 def answer(classifier: DigitClassifier, source) -> str:
@@ -28,10 +24,14 @@ def main() -> int:
     classifier = DigitClassifier.from_checkpoint()
     print("| input | answer | time |\n| --- | --- | ---: |")
     cases = {name: build()[0] for name, build in HOSTILE.items()} | {f"array: {k}": v for k, v in BAD_ARRAYS.items()}
+    slowest = 0.0
     for name, source in cases.items():
         start = time.perf_counter()
         text = answer(classifier, source)
+        slowest = max(slowest, time.perf_counter() - start)
         print(f"| {name} | {text} | {(time.perf_counter() - start) * 1000:.0f} ms |")
+    print(f"headline: hostile and odd inputs | {len(cases)} cases, each a sentence or an answer; "
+          f"slowest {slowest * 1000:.0f} ms")
     return 0
 
 

@@ -1,7 +1,7 @@
 """Where the time goes per request: in-process prediction, the model alone, the API against the
 protocol's floor (a text echo served by the same Gradio), throughput, and cold start.
 
-    python benchmarks/latency.py [--repeat 200] [--api-calls 100] [--clients 8] [--seconds 10]
+    python -m benchmarks.latency [--repeat 200] [--api-calls 100] [--clients 8] [--seconds 10]
 """
 
 import argparse
@@ -15,17 +15,15 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import gradio as gr
+import numpy as np
+import torch
 
-import gradio as gr  # noqa: E402
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-
-from mnist_cnn.explain import look_inside  # noqa: E402
-from mnist_cnn.predict import DigitClassifier  # noqa: E402
-from mnist_cnn.preprocess import preprocess  # noqa: E402
-from mnist_cnn.render import stroke_digit  # noqa: E402
+from harness.people import stroke_digit
+from harness.server import ROOT
+from mnist_cnn.explain import look_inside
+from mnist_cnn.predict import DigitClassifier
+from mnist_cnn.preprocess import preprocess
 
 
 def summary(times_s: list[float]) -> str:
@@ -59,7 +57,12 @@ def in_process(repeat: int) -> None:
         print(f"  look_inside (the open view):  {summary(inside)}")
         print(f"  preprocess only:              {summary(timed(lambda: preprocess(canvas), repeat))}")
         with torch.inference_mode():
-            print(f"  model only (1 image):         {summary(timed(lambda: classifier.model(batch), repeat))}")
+            model_only = timed(lambda: classifier.model(batch), repeat)
+        print(f"  model only (1 image):         {summary(model_only)}")
+        if threads == 1:
+            page = statistics.median(timed(lambda: classifier.read_number(canvas), repeat)) * 1000
+            print(f"headline: model alone, one image (1 thread, p50) | {statistics.median(model_only) * 1000:.2f} ms")
+            print(f"headline: the page's path on an 800x800 canvas (read_number, 1 thread, p50) | {page:.2f} ms")
 
 
 def echo(text: str) -> str:
@@ -140,7 +143,7 @@ def cold_start(image: str) -> None:
     """Seconds from `python app.py` to the first answered /predict, and the server's resident memory."""
     from gradio_client import Client, handle_file
 
-    from tests.conftest import free_port
+    from harness.server import free_port
 
     port = free_port()
     start = time.perf_counter()
@@ -156,6 +159,7 @@ def cold_start(image: str) -> None:
         elapsed = time.perf_counter() - start
         rss = int(Path(f"/proc/{process.pid}/status").read_text().split("VmRSS:")[1].split()[0]) / 1024
         print(f"  python app.py -> first /predict answered: {elapsed:.1f} s; resident memory {rss:.0f} MB")
+        print(f"headline: cold start, `python app.py` to the first answer | {elapsed:.1f} s, {rss:.0f} MB resident")
     finally:
         process.terminate()
         process.wait()
@@ -170,7 +174,7 @@ def main() -> int:
     parser.add_argument("--skip", nargs="*", default=[], choices=["inprocess", "api", "coldstart"])
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, torch {torch.__version__}, {torch.get_num_threads()} threads by default")
-    print(f"command: python benchmarks/latency.py --repeat {args.repeat} --api-calls {args.api_calls} "
+    print(f"command: python -m benchmarks.latency --repeat {args.repeat} --api-calls {args.api_calls} "
           f"--clients {args.clients} --seconds {args.seconds:g}")
     image = str(Path(tempfile.mkdtemp()) / "seven.png")
     stroke_digit(7, np.random.default_rng(0), canvas=280, width=14).save(image)

@@ -1,6 +1,6 @@
 """Many visitors at once: N gradio_client clients calling /predict for a fixed time against one app.
 
-    python benchmarks/load.py [--clients 8] [--seconds 60] [--url URL]
+    python -m benchmarks.load [--clients 8] [--seconds 60] [--url URL]
 
 Starts `python app.py` on a free port unless --url is given; prints errors, p50/p95 latency,
 throughput and the server's resident memory before and after.
@@ -9,18 +9,15 @@ throughput and the server's resident memory before and after.
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from mnist_cnn.render import stroke_digit  # noqa: E402
-from tests.conftest import start_app, stop_app  # noqa: E402
+from harness.people import stroke_digit
+from harness.server import start_app, stop_app
 
 
 def resident_mb(pid: int) -> float:
@@ -73,7 +70,7 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=10, help="seconds of load before memory is measured")
     parser.add_argument("--url", help="an app already running (default: start one)")
     args = parser.parse_args()
-    print(f"machine: {os.cpu_count()} cores; command: python benchmarks/load.py --clients {args.clients} "
+    print(f"machine: {os.cpu_count()} cores; command: python -m benchmarks.load --clients {args.clients} "
           f"--seconds {args.seconds:g} --warmup {args.warmup:g}")
     process, url = (None, args.url) if args.url else start_app()
     try:
@@ -93,6 +90,9 @@ def main() -> int:
     if before is not None:
         print(f"server memory {cold:.0f} MB at start, {before:.0f} MB after {args.warmup:g} s of warm-up, "
               f"{after:.0f} MB after the run ({after - before:+.0f} MB during the run)")
+    print(f"headline: {args.clients} clients for {args.seconds:g} s | {len(result['errors'])} errors, "
+          f"{len(ms) / args.seconds:.1f} calls/s, p50 {statistics.median(ms) if ms else 0:.0f} ms"
+          + (f", memory {after - before:+.0f} MB during the run" if before is not None else ""))
     for error in result["errors"][:5]:
         print(f"error: {error}")
     return 1 if result["errors"] else 0

@@ -1,6 +1,6 @@
 """Stroke-to-chart latency in headless Chromium: mouse-up to the chart showing the new answer.
 
-    python benchmarks/stroke_latency.py [--strokes 20] [--url URL] [--inside-open]
+    python -m benchmarks.stroke_latency [--strokes 20] [--url URL] [--inside-open]
 
 Starts `python app.py` on a free port (unless --url is given), draws digits with the mouse,
 clearing in between, and prints min/median/p95/max of the time from the last mouse-up of each
@@ -11,16 +11,12 @@ open the whole time, so every answer also redraws the layers' pictures.
 import argparse
 import os
 import statistics
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import torch
+from playwright.sync_api import sync_playwright
 
-import torch  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-from tests.conftest import start_app, stop_app  # noqa: E402
-from tests.pagedriver import CHROMIUM_FLAGS, clear_canvas, draw_digit, open_page, wait_for_label  # noqa: E402
+from harness.page import CHROMIUM_FLAGS, clear_canvas, draw_digit, open_page, wait_for_label
+from harness.server import start_app, stop_app
 
 
 def pick_brush(page) -> None:
@@ -55,16 +51,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--strokes", type=int, default=20)
     parser.add_argument("--url", help="an app already running (default: start one)")
-    parser.add_argument("--baseline", action="store_true", help="measure benchmarks/baseline_app.py instead")
+    parser.add_argument("--baseline", action="store_true",
+                        help="measure Gradio's default wiring (benchmarks/baseline_app.py)")
     parser.add_argument("--inside-open", action="store_true", help="with the inside-the-CNN view open")
     parser.add_argument("--chromium", default=os.environ.get("PLAYWRIGHT_CHROMIUM_EXECUTABLE", "/usr/bin/chromium"))
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, torch threads in the app: see app.TORCH_THREADS; "
           f"torch {torch.__version__}")
-    print(f"command: python benchmarks/stroke_latency.py --strokes {args.strokes}" + " --baseline" * args.baseline
+    print(f"command: python -m benchmarks.stroke_latency --strokes {args.strokes}" + " --baseline" * args.baseline
           + " --inside-open" * args.inside_open)
-    process, url = (None, args.url) if args.url else start_app(script="benchmarks/baseline_app.py" if args.baseline
-                                                              else "app.py")
+    command = ("-m", "benchmarks.baseline_app") if args.baseline else ("app.py",)
+    process, url = (None, args.url) if args.url else start_app(command=command)
     try:
         times = measure(url, args.strokes, args.chromium, args.baseline, args.inside_open)
     finally:
@@ -77,6 +74,8 @@ def main() -> int:
         p95 = ok[min(len(ok) - 1, int(0.95 * len(ok)))]
         median = statistics.median(ok)
         print(f"stroke-to-chart ms: min {ok[0]:.0f}, median {median:.0f}, p95 {p95:.0f}, max {ok[-1]:.0f}")
+        wiring = "Gradio's default wiring" if args.baseline else "inside view open" if args.inside_open else "the page"
+        print(f"headline: stroke to chart in Chromium, {wiring} (median) | {median:.0f} ms")
     return 0
 
 

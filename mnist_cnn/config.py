@@ -16,7 +16,7 @@ MNIST_STD = 0.3081
 
 UNSURE_BELOW = 0.5
 """Below this calibrated top probability an answer is marked unsure rather than asserted.
-Chosen with `python benchmarks/uncertainty.py`, which prints how often each threshold flags digits and scribbles."""
+Chosen with `python -m benchmarks.uncertainty`, which prints how often each threshold flags digits and scribbles."""
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_CHECKPOINT = PACKAGE_DIR.parent / "checkpoints" / "mnist_cnn.safetensors"

@@ -1,5 +1,5 @@
-"""Drawings that are not one digit: scribbles and touching pairs of digits that teach the network to be
-unsure, letters and faces that test it.
+"""Drawings that are not one digit: scribbles, symbols, pieces of scribbles and touching pairs of
+digits that teach the network to be unsure (`harness.drawings` holds the letters and faces that test it).
 
 A network trained only on digits gives every drawing a confident digit. The default recipe also
 shows it scribbles (tangles, zigzags, hatching, spirals, blobs, scattered shapes, and doodles:
@@ -150,45 +150,9 @@ SCRIBBLES: dict[str, Drawing] = {
     "doodle": doodle,
 }
 
-# Capital letters as strokes in a unit square (x right, y down), like the digits in render.STROKES.
-# Letters that share a digit's shape (O, I, S, Z, B, G) are left out: no one can tell those apart.
-LETTERS: dict[str, list[list[tuple[float, float]]]] = {
-    "A": [[(0.1, 0.95), (0.5, 0.05), (0.9, 0.95)], [(0.28, 0.6), (0.72, 0.6)]],
-    "E": [[(0.85, 0.05), (0.15, 0.05), (0.15, 0.95), (0.85, 0.95)], [(0.15, 0.5), (0.7, 0.5)]],
-    "F": [[(0.85, 0.05), (0.15, 0.05), (0.15, 0.95)], [(0.15, 0.5), (0.7, 0.5)]],
-    "H": [[(0.15, 0.05), (0.15, 0.95)], [(0.85, 0.05), (0.85, 0.95)], [(0.15, 0.5), (0.85, 0.5)]],
-    "K": [[(0.15, 0.05), (0.15, 0.95)], [(0.85, 0.05), (0.15, 0.55)], [(0.35, 0.4), (0.85, 0.95)]],
-    "M": [[(0.1, 0.95), (0.15, 0.05), (0.5, 0.6), (0.85, 0.05), (0.9, 0.95)]],
-    "N": [[(0.15, 0.95), (0.15, 0.05), (0.85, 0.95), (0.85, 0.05)]],
-    "R": [[(0.15, 0.95), (0.15, 0.05), (0.65, 0.05), (0.85, 0.25), (0.65, 0.48), (0.15, 0.48)],
-          [(0.45, 0.48), (0.85, 0.95)]],
-    "W": [[(0.05, 0.05), (0.25, 0.95), (0.5, 0.35), (0.75, 0.95), (0.95, 0.05)]],
-    "X": [[(0.1, 0.05), (0.9, 0.95)], [(0.9, 0.05), (0.1, 0.95)]],
-    "Y": [[(0.1, 0.05), (0.5, 0.5), (0.9, 0.05)], [(0.5, 0.5), (0.5, 0.95)]],
-    "k": [[(0.2, 0.05), (0.2, 0.95)], [(0.75, 0.4), (0.2, 0.7)], [(0.4, 0.6), (0.8, 0.95)]],
-}
-
-
 def ring(cx: float, cy: float, rx: float, ry: float, start: float = 0, stop: float = 2 * np.pi, n: int = 24):
     t = np.linspace(start, stop, n)
     return list(zip(cx + rx * np.cos(t), cy + ry * np.sin(t)))
-
-
-def face_strokes(rng: np.random.Generator) -> list[list[tuple[float, float]]]:
-    """A round face with two eyes, a smile or frown, sometimes a nose."""
-    eye_y, eye_dx = rng.uniform(0.3, 0.42), rng.uniform(0.14, 0.22)
-    mouth = rng.uniform(0.12, 0.25)
-    smile = (0.15 * np.pi, 0.85 * np.pi) if rng.random() < 0.7 else (1.15 * np.pi, 1.85 * np.pi)
-    mouth_y = 0.62 if smile[0] < np.pi else 0.8
-    strokes = [
-        ring(0.5, 0.5, 0.45, 0.45),
-        [(0.5 - eye_dx, eye_y), (0.5 - eye_dx, eye_y + 0.04)],
-        [(0.5 + eye_dx, eye_y), (0.5 + eye_dx, eye_y + 0.04)],
-        ring(0.5, mouth_y, mouth, mouth * 0.8, *smile, n=12),
-    ]
-    if rng.random() < 0.5:
-        strokes.append([(0.5, 0.45), (0.47, 0.57), (0.52, 0.57)])
-    return strokes
 
 
 # Symbols as strokes, shown in training as "not one digit" so that the network learns more of what is not a
@@ -209,29 +173,6 @@ def symbol(rng: np.random.Generator) -> Image.Image:
     """One of SYMBOLS, drawn like a mouse on the sketchpad."""
     strokes = list(SYMBOLS.values())[int(rng.integers(len(SYMBOLS)))]
     return draw_strokes(strokes, rng, canvas=280, width=int(rng.integers(6, 15)), aspect=(0.7, 1.0))
-
-
-def letter(name: str) -> Drawing:
-    return lambda rng: draw_strokes(LETTERS[name], rng, canvas=280, width=14, aspect=(0.7, 1.0))
-
-
-def face(rng: np.random.Generator) -> Image.Image:
-    return draw_strokes(face_strokes(rng), rng, canvas=280, width=int(rng.integers(6, 15)), aspect=(0.85, 1.1))
-
-
-def noise(rng: np.random.Generator) -> Image.Image:
-    """Random gray pixels: a picture of nothing."""
-    return Image.fromarray(rng.integers(0, 256, (CANVAS, CANVAS), dtype=np.uint8))
-
-
-TEST_SETS: dict[str, Drawing] = {
-    **{f"scribble: {name}": draw for name, draw in SCRIBBLES.items()},
-    "letters (12 shapes)": lambda rng: letter(list(LETTERS)[int(rng.integers(len(LETTERS)))])(rng),
-    "faces": face,
-    "random noise": noise,
-}
-"""What the uncertainty benchmark shows the network: scribbles from seeds training never used, and
-letters, faces and noise, which training never showed at all."""
 
 
 def scribble_inputs(count: int, seed: int) -> np.ndarray:

@@ -1,102 +1,18 @@
-"""Render digits the way people hand them to the app, for the tests, the robustness benchmark and the examples.
+"""Pictures that training draws: strokes as a mouse draws them, and numbers written from MNIST digits.
 
-Each variant takes an MNIST digit (28x28 uint8, white on black) and a random generator and returns
-what a person might draw, upload or photograph: a PIL image. `stroke_digit` draws a digit from a
-few points, as a mouse on the sketchpad does.
-
-    python -m mnist_cnn.render --examples examples/   # writes the app's example images
+`draw_strokes` draws strokes given in a unit square the way a mouse draws them on the sketchpad
+(the outliers' symbols, the tests' letters and faces); `compose_number` writes MNIST digits side by
+side (the outliers' touching pairs, the number benchmark).
 """
 
-import argparse
-import io
-from collections.abc import Callable
-from pathlib import Path
-
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter
-from scipy import ndimage
-
-Variant = Callable[[np.ndarray, np.random.Generator], Image.Image]
-
-
-def enlarge(digit: np.ndarray, height: int) -> np.ndarray:
-    """Scale an MNIST digit (28x28) so its 28-pixel frame is `height` pixels tall; float 0..1, ink high."""
-    image = Image.fromarray(digit).resize((height, height), Image.Resampling.BICUBIC)
-    return np.asarray(image, dtype=np.float32) / 255.0
-
-
-def place(ink: np.ndarray, canvas: int, rng: np.random.Generator) -> np.ndarray:
-    """Put an ink map at a random place on a canvas x canvas black square."""
-    out = np.zeros((canvas, canvas), dtype=np.float32)
-    h, w = ink.shape
-    top, left = rng.integers(0, canvas - h + 1), rng.integers(0, canvas - w + 1)
-    out[top : top + h, left : left + w] = ink
-    return out
+from PIL import Image, ImageDraw
 
 
 def to_gray_image(ink: np.ndarray, paper: float = 1.0, pen: float = 0.0) -> Image.Image:
     """Ink map (1 = ink) to an 8-bit grayscale image with the given paper and pen brightness."""
     gray = paper + (pen - paper) * np.clip(ink, 0, 1)
     return Image.fromarray(np.clip(gray * 255, 0, 255).astype(np.uint8))
-
-
-def large_canvas(digit: np.ndarray, rng: np.random.Generator) -> Image.Image:
-    """Black on white on an 800x800 canvas, at a random size and place."""
-    return to_gray_image(place(enlarge(digit, int(rng.integers(150, 700))), 800, rng)).convert("RGB")
-
-
-def thick_brush(digit: np.ndarray, rng: np.random.Generator) -> Image.Image:
-    """Thick round-brush strokes, as a sketchpad makes: a uniform stroke many pixels wide."""
-    size = int(rng.integers(300, 600))
-    ink = enlarge(digit, size) > 0.5
-    thinned = ndimage.binary_erosion(ink, iterations=max(1, size // 60))
-    radius = int(size * rng.uniform(0.035, 0.06))
-    y, x = np.ogrid[-radius : radius + 1, -radius : radius + 1]
-    brush = ndimage.binary_dilation(thinned if thinned.any() else ink, structure=x * x + y * y <= radius * radius)
-    smooth = ndimage.gaussian_filter(brush.astype(np.float32), 1.0)
-    return to_gray_image(place(smooth, 800, rng)).convert("RGBA")
-
-
-def transparent(digit: np.ndarray, rng: np.random.Generator) -> Image.Image:
-    """Black ink on a fully transparent background (RGBA), as drawing apps export."""
-    ink = place(enlarge(digit, int(rng.integers(200, 500))), 600, rng)
-    rgba = np.zeros((600, 600, 4), dtype=np.uint8)
-    rgba[:, :, 3] = np.clip(ink * 255, 0, 255).astype(np.uint8)
-    return Image.fromarray(rgba, mode="RGBA")
-
-
-def inverted(digit: np.ndarray, rng: np.random.Generator) -> Image.Image:
-    """White on black, like MNIST, but at a random size and place on a larger image."""
-    return to_gray_image(place(enlarge(digit, int(rng.integers(100, 400))), 500, rng), paper=0.0, pen=1.0)
-
-
-def photo(digit: np.ndarray, rng: np.random.Generator) -> Image.Image:
-    """A phone photo of paper: texture, uneven light, blur, slight rotation and JPEG artefacts."""
-    size = 640
-    ink = place(enlarge(digit, int(rng.integers(250, 500))), size, rng)
-    ink = ndimage.rotate(ink, rng.uniform(-8, 8), reshape=False, order=1)
-    yy, xx = np.mgrid[0:size, 0:size] / size
-    angle = rng.uniform(0, 2 * np.pi)
-    light = 0.55 + 0.35 * (np.cos(angle) * xx + np.sin(angle) * yy)
-    texture = ndimage.gaussian_filter(rng.normal(0, 0.04, (size, size)), 1.5)
-    pen = rng.uniform(0.05, 0.3)
-    gray = (light + texture) * (1 - ink * (1 - pen))
-    tint = np.array([1.0, rng.uniform(0.93, 1.0), rng.uniform(0.85, 0.98)])
-    rgb = np.clip(gray[:, :, None] * tint * 255, 0, 255).astype(np.uint8)
-    image = Image.fromarray(rgb).filter(ImageFilter.GaussianBlur(rng.uniform(0.8, 2.0)))
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=int(rng.integers(30, 70)))
-    return Image.open(io.BytesIO(buffer.getvalue()))
-
-
-def tiny(digit: np.ndarray, rng: np.random.Generator) -> Image.Image:
-    """A digit about 12 pixels tall on a small black-on-white image."""
-    return to_gray_image(place(enlarge(digit, 17), 40, rng))
-
-
-def huge(digit: np.ndarray, rng: np.random.Generator) -> Image.Image:
-    """A digit about 1500 pixels tall on a 2000x2000 scan."""
-    return to_gray_image(place(enlarge(digit, 2000 - int(rng.integers(0, 300))), 2000, rng))
 
 
 def compose_number(
@@ -123,39 +39,6 @@ def compose_number(
         h, w = ink.shape
         canvas[top : top + h, left : left + w] = np.maximum(canvas[top : top + h, left : left + w], ink)
     return to_gray_image(canvas)
-
-
-VARIANTS: dict[str, Variant] = {
-    "large canvas": large_canvas,
-    "thick brush": thick_brush,
-    "transparent RGBA": transparent,
-    "inverted": inverted,
-    "photo": photo,
-    "tiny": tiny,
-    "huge": huge,
-}
-
-# Each digit as strokes through points in a unit square (x right, y down), the way a mouse draws it.
-STROKES: dict[int, list[list[tuple[float, float]]]] = {
-    0: [[(0.5, 0.05), (0.2, 0.2), (0.12, 0.5), (0.2, 0.8), (0.5, 0.95), (0.8, 0.8), (0.88, 0.5), (0.8, 0.2),
-         (0.5, 0.05)]],
-    1: [[(0.35, 0.2), (0.55, 0.05), (0.55, 0.95)]],
-    2: [[(0.15, 0.25), (0.35, 0.07), (0.65, 0.07), (0.82, 0.28), (0.7, 0.5), (0.15, 0.93), (0.88, 0.93)]],
-    3: [[(0.15, 0.12), (0.6, 0.05), (0.82, 0.25), (0.45, 0.47), (0.85, 0.68), (0.65, 0.93), (0.15, 0.88)]],
-    4: [[(0.6, 0.05), (0.12, 0.65), (0.88, 0.65)], [(0.65, 0.35), (0.65, 0.95)]],
-    5: [[(0.82, 0.07), (0.25, 0.07), (0.2, 0.45), (0.6, 0.4), (0.85, 0.65), (0.65, 0.92), (0.15, 0.88)]],
-    6: [[(0.7, 0.05), (0.3, 0.35), (0.18, 0.7), (0.4, 0.95), (0.75, 0.85), (0.78, 0.6), (0.45, 0.5),
-         (0.2, 0.68)]],
-    7: [[(0.12, 0.08), (0.88, 0.08), (0.4, 0.95)]],
-    8: [[(0.5, 0.5), (0.2, 0.3), (0.5, 0.05), (0.8, 0.3), (0.5, 0.5), (0.15, 0.75), (0.5, 0.95), (0.85, 0.75),
-         (0.5, 0.5)]],
-    9: [[(0.8, 0.3), (0.5, 0.05), (0.2, 0.25), (0.45, 0.5), (0.8, 0.3), (0.75, 0.95)]],
-}
-
-
-def stroke_digit(digit: int, rng: np.random.Generator, canvas: int = 800, width: int | None = None) -> Image.Image:
-    """Draw `digit` as jittered polylines with a round brush, black on white, like a mouse on the sketchpad."""
-    return draw_strokes(STROKES[digit], rng, canvas, width)
 
 
 def draw_strokes(
@@ -185,38 +68,3 @@ def draw_strokes(
         for x, y in (points[0], points[-1]):
             draw.ellipse([x - width / 2, y - width / 2, x + width / 2, y + width / 2], fill="black")
     return image
-
-
-def write_examples(folder: Path, mnist_images: np.ndarray, mnist_labels: np.ndarray) -> list[Path]:
-    """Write the app's example images: stroke-drawn digits and photo-like ones made from MNIST test digits."""
-    rng = np.random.default_rng(2024)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for digit in (3, 7, 2):
-        path = folder / f"drawn_{digit}.png"
-        stroke_digit(digit, rng, canvas=280, width=14).convert("RGB").save(path)
-        paths.append(path)
-    for digit in (5, 9, 4):
-        index = int(np.flatnonzero(mnist_labels == digit)[0])
-        path = folder / f"photo_{digit}.jpg"
-        image = photo(mnist_images[index], rng).resize((160, 160), Image.Resampling.LANCZOS)
-        image.save(path, quality=85)
-        paths.append(path)
-    return paths
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Write the app's example images.")
-    parser.add_argument("--examples", type=Path, required=True, help="folder to write them to")
-    parser.add_argument("--data-dir", help="MNIST folder (default: $MNIST_DATA_DIR or ./data)")
-    args = parser.parse_args(argv)
-    from mnist_cnn.data import load_mnist
-
-    images, labels = load_mnist(args.data_dir, train=False)
-    for path in write_examples(args.examples, images.numpy(), labels.numpy()):
-        print(path)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

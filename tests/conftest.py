@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.server import AppDidNotStart, start_app, stop_app
 from mnist_cnn.config import DEFAULT_CHECKPOINT
 from mnist_cnn.data import resolve_data_dir
 
@@ -63,55 +64,12 @@ def chromium_path() -> str:
     unavailable("no Chromium found: apt-get install -y chromium, or set PLAYWRIGHT_CHROMIUM_EXECUTABLE")
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_app(*args: str, env: dict | None = None, timeout: float = 90, script: str = "app.py"):
-    """Start `python app.py` on a free port; return (process, url) once it serves, or fail with its output."""
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
-    port = free_port()
-    root = Path(__file__).resolve().parent.parent
-    process = subprocess.Popen(
-        [sys.executable, script, "--port", str(port), *args], cwd=root, env={**os.environ, **(env or {})},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{script} exited with {process.returncode}: {process.stdout.read()}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return process, url
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    pytest.fail(f"{script} did not serve {url} within {timeout} s")
-
-
-def stop_app(process) -> str:
-    """Stop the app and return everything it printed."""
-    process.terminate()
-    try:
-        out, _ = process.communicate(timeout=20)
-    except Exception:
-        process.kill()
-        out, _ = process.communicate()
-    return out
-
-
 @pytest.fixture(scope="session")
 def app_url():
     """One running app for the API and browser tests."""
-    process, url = start_app()
+    try:
+        process, url = start_app()
+    except AppDidNotStart as exc:
+        pytest.fail(str(exc))
     yield url
     stop_app(process)

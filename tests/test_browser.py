@@ -1,14 +1,15 @@
 """The page in headless Chromium: draw straight after load, see the answer, clear, upload."""
 
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from mnist_cnn.outliers import face_strokes
-from mnist_cnn.render import stroke_digit
-from tests.pagedriver import CHROMIUM_FLAGS, clear_canvas, draw, draw_digit, open_page, top_label, wait_for_label
+from harness.drawings import face_strokes
+from harness.page import CHROMIUM_FLAGS, clear_canvas, draw, draw_digit, open_page, top_label, wait_for_label
+from harness.people import stroke_digit
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,16 +33,15 @@ def page(browser, app_url):
     page.close()
 
 
-def test_drawing_right_after_load_is_recognized_and_clear_clears(page):
+def test_drawing_right_after_load_is_recognized_and_clear_clears(page, tmp_path):
     assert top_label(page) is None  # nothing predicted for an empty canvas
     for digit in (1, 7, 0):
         draw_digit(page, digit)  # no tool picked first
         assert wait_for_label(page, str(digit))[0] == str(digit)
         expect(page.locator("#verdict h1")).to_have_text(str(digit), timeout=10_000)
         assert page.locator("#model-input img").count() == 1
-        if digit == 7:
-            (ROOT / "docs").mkdir(exist_ok=True)
-            page.screenshot(path=str(ROOT / "docs" / "screenshot.png"))
+        if digit == 7:  # MNIST_CNN_SCREENSHOT=docs/screenshot.png python -m pytest ... refreshes the README's picture
+            page.screenshot(path=os.environ.get("MNIST_CNN_SCREENSHOT") or str(tmp_path / "screenshot.png"))
         clear_canvas(page)
         expect(page.locator("#verdict")).to_contain_text("Draw a digit", timeout=10_000)
         assert wait_for_label(page, None)[0] is None

@@ -1,9 +1,12 @@
+import os
 import subprocess
 import sys
 
 import pytest
+import torch
 
-from mnist_cnn.data import load_mnist, resolve_data_dir
+from harness.server import OFFLINE
+from mnist_cnn.data import load_mnist, resolve_data_dir, split_holdout
 from mnist_cnn.errors import DataUnavailable
 
 
@@ -28,11 +31,22 @@ def test_missing_data_offline_is_one_clear_error(tmp_path, monkeypatch):
 
 
 def test_cli_without_data_exits_2_with_one_line_and_no_traceback(tmp_path):
-    run = subprocess.run(
+    run = subprocess.run(  # MNIST's mirrors unreachable, online or not
         [sys.executable, "-m", "mnist_cnn.evaluate", "--data-dir", str(tmp_path / "empty")],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, timeout=120, env={**os.environ, **OFFLINE},
     )
     assert run.returncode == 2
     assert "Traceback" not in run.stderr
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and "MNIST_DATA_DIR" in lines[0] and str(tmp_path / "empty") in lines[0]
+
+
+def test_held_out_images_are_never_training_images_and_the_same_for_the_same_seed():
+    images = torch.arange(1000).reshape(1000, 1, 1)  # each image is its own index
+    labels = torch.arange(1000) % 10
+    (train, _), (held, held_labels) = split_holdout(images, labels, 100, seed=3)
+    kept, out = set(train.flatten().tolist()), set(held.flatten().tolist())
+    assert len(out) == 100 and not kept & out and kept | out == set(range(1000))
+    assert torch.equal(held_labels, held.flatten() % 10)
+    assert torch.equal(split_holdout(images, labels, 100, seed=3)[1][0], held)
+    assert not torch.equal(split_holdout(images, labels, 100, seed=4)[1][0], held)

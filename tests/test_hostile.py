@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
+from harness.hostile import BAD_ARRAYS, HOSTILE
 from mnist_cnn.errors import InputError
-from tests.hostile import BAD_ARRAYS, HOSTILE
 
 
 def outcome(classifier, data: bytes):

@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from mnist_cnn.outliers import LETTERS, SCRIBBLES, TEST_SETS, face, letter, pair_inputs, scribble_inputs
+from harness.drawings import LETTERS, TEST_SETS, face, letter
+from harness.people import stroke_digit
+from mnist_cnn.outliers import SCRIBBLES, pair_inputs, scribble_inputs
 from mnist_cnn.preprocess import preprocess
-from mnist_cnn.render import stroke_digit
 
 
 def test_every_drawing_becomes_a_model_input():

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from harness.people import stroke_digit
 from mnist_cnn.errors import InputError
-from mnist_cnn.render import stroke_digit
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +71,7 @@ def test_cli_plain_output_reads_naturally(drawn):
 
 
 def test_cli_reads_numbers_as_one_json_line_per_file(tmp_path):
-    from tests.test_segment import draw_number
+    from harness.people import draw_number
 
     year, blank = tmp_path / "year.png", tmp_path / "blank.png"
     draw_number("2024").save(year)

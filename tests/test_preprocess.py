@@ -10,10 +10,10 @@ from hypothesis.extra import numpy as hnp
 from PIL import Image, ImageDraw
 from scipy import ndimage
 
+from harness.hostile import png_claiming
+from harness.people import VARIANTS, stroke_digit
 from mnist_cnn import preprocess as pp
 from mnist_cnn.errors import InputError
-from mnist_cnn.render import VARIANTS, stroke_digit
-from tests.hostile import png_claiming
 
 
 def drawn_seven(size=800, width=40, ink=0, paper=255, mode="L"):

@@ -4,22 +4,9 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from benchmarks.read_numbers import read_numbers
-from mnist_cnn.outliers import face
-from mnist_cnn.render import STROKES
+from harness.drawings import face
+from harness.people import draw_number
 from mnist_cnn.segment import MIXED_SIZES, NESTED, OFF_LINE, Pieces, join_stacked, layout_doubt, nested, segment
-
-
-def draw_number(text: str, height: int = 120, gap: float = 0.35, width: int = 12) -> Image.Image:
-    """Black-on-white digits drawn with a round brush side by side, like a mouse writing a number."""
-    digit_width = int(0.6 * height)
-    canvas = Image.new("L", (int(len(text) * (digit_width + gap * height) + height), 2 * height), 255)
-    draw = ImageDraw.Draw(canvas)
-    for place, char in enumerate(text):
-        left, top = height // 2 + place * (digit_width + gap * height), height // 2
-        for stroke in STROKES[int(char)]:
-            draw.line([(left + x * digit_width, top + y * height) for x, y in stroke], fill=0, width=width,
-                      joint="curve")
-    return canvas
 
 
 def test_drawn_numbers_are_read_left_to_right(classifier):
@@ -58,7 +45,7 @@ def test_blank_picture_has_no_digits(classifier):
 
 
 def test_four_digit_numbers_from_mnist_are_mostly_read_exactly(classifier, mnist_test):
-    # a quick floor on 60 numbers; `python benchmarks/read_numbers.py` measures the issue's target on thousands
+    # a quick floor on 60 numbers; `python -m benchmarks.read_numbers` measures the issue's target on thousands
     images, labels = mnist_test
     result = read_numbers(classifier, images.numpy(), labels.numpy(), n=60, digits=4, gaps=(0.0, 0.5), seed=1)
     assert result["exact"] >= 0.9

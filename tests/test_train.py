@@ -54,7 +54,7 @@ def wait_for_epoch(path, epoch, timeout=240):
 
 
 @pytest.mark.slow
-def test_interrupted_training_keeps_its_last_epoch_and_resumes(tmp_path):
+def test_interrupted_training_keeps_its_last_epoch_and_resumes(tmp_path, mnist_dir):
     out = tmp_path / "run.safetensors"
     state = tmp_path / "run.safetensors.resume.pt"
     args = ["--epochs", "4", "--output", str(out)]
@@ -85,7 +85,7 @@ def test_interrupted_training_keeps_its_last_epoch_and_resumes(tmp_path):
     assert final["epochs"] == 4 and not state.exists()
 
 
-def test_default_recipe_calibrates_on_images_it_never_trained_on(tmp_path):
+def test_default_recipe_calibrates_on_images_it_never_trained_on(tmp_path, mnist_dir):
     out = tmp_path / "calibrated.safetensors"
     run = train("--epochs", "1", "--output", str(out))
     stdout, stderr = run.communicate(timeout=300)
@@ -99,7 +99,7 @@ def test_default_recipe_calibrates_on_images_it_never_trained_on(tmp_path):
     assert held["nll_after"] <= held["nll_before"]  # the fitted temperature minimises the held-out NLL
 
 
-def test_holdout_larger_than_the_training_set_is_one_clear_error(tmp_path):
+def test_holdout_larger_than_the_training_set_is_one_clear_error(tmp_path, mnist_dir):
     run = train("--holdout", "5000", "--epochs", "1", "--output", str(tmp_path / "none.safetensors"))
     _, stderr = run.communicate(timeout=120)
     assert run.returncode == 2 and "--holdout" in stderr and "Traceback" not in stderr

@@ -1,0 +1,94 @@
+"""The model card's figures: the shipped checkpoint as its metadata records it, its MNIST test accuracy,
+and the quick recipes trained afresh for comparison.
+
+    python -m benchmarks.model_card [--checkpoint F] [--data-dir D] [--no-recipes]
+
+The default recipe is not retrained here (it takes most of 20 minutes): its training time is what the
+checkpoint recorded when `python -m mnist_cnn.train` wrote it. `--fast` and the article's recipe are
+trained afresh into a temporary folder and scored on MNIST test.
+"""
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+
+from mnist_cnn.checkpoint import read_metadata
+from mnist_cnn.config import DEFAULT_CHECKPOINT
+from mnist_cnn.data import load_mnist
+from mnist_cnn.evaluate import predict_labels
+from mnist_cnn.predict import DigitClassifier
+
+RECIPES = {"fast": ["--fast"], "the article's": ["--preset", "article"]}
+
+
+def test_accuracy(path: Path, data_dir: str | None) -> float:
+    classifier = DigitClassifier.from_checkpoint(path)
+    images, labels = load_mnist(data_dir, train=False)
+    return (predict_labels(classifier.model, images, classifier.normalization) == labels).float().mean().item()
+
+
+def train_recipe(flags: list[str], folder: Path, data_dir: str | None) -> tuple[float, float, float]:
+    """Train one quick recipe; return (MNIST test accuracy, seconds of training, seconds of wall)."""
+    output = folder / "recipe.safetensors"
+    command = [sys.executable, "-m", "mnist_cnn.train", *flags, "--output", str(output)]
+    if data_dir:
+        command += ["--data-dir", data_dir]
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    return test_accuracy(output, data_dir), read_metadata(output)["train_seconds"], wall
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--checkpoint", default=str(DEFAULT_CHECKPOINT), help="checkpoint (default: the shipped one)")
+    parser.add_argument("--data-dir", help="MNIST folder (default: $MNIST_DATA_DIR or ./data)")
+    parser.add_argument("--no-recipes", action="store_true", help="do not train the quick recipes")
+    args = parser.parse_args()
+    path = Path(args.checkpoint)
+    meta = read_metadata(path)
+    classifier = DigitClassifier.from_checkpoint(path)
+    params = sum(p.numel() for p in classifier.model.parameters())
+    accuracy = test_accuracy(path, args.data_dir)
+    recipe = meta.get("recipe", {})
+    wall = meta.get("wall_seconds")
+    print(f"command: python -m benchmarks.model_card; torch {torch.__version__}")
+    print(f"\n| {path.name} | |\n| --- | --- |")
+    print(f"| architecture | `{meta['arch']}`, {params:,} parameters, {path.stat().st_size / 1e6:.1f} MB |")
+    print(f"| MNIST test accuracy | **{accuracy * 100:.2f} %** (10,000 images) |")
+    held = meta.get("heldout_accuracy")
+    if held is not None:
+        print(f"| held-out training images (choices were made on these) | {held * 100:.2f} % "
+              f"({meta.get('holdout', 0):,} images) |")
+    print(f"| recipe | {meta.get('preset', '?')} preset: {meta.get('epochs')} epochs, "
+          + ", ".join(f"{k} {v}" for k, v in recipe.items() if k not in ("arch", "epochs")) + " |")
+    print(f"| training | {meta.get('train_seconds', 0):.0f} s of training"
+          + (f", {wall:.0f} s wall ({wall / 60:.1f} min) with drawing the pools and calibrating" if wall else "")
+          + f", {meta.get('threads')} threads on {meta.get('device')} |")
+    if "temperature" in meta:
+        test_ece = meta["test_calibration"]
+        print(f"| calibration | temperature {meta['temperature']:.3f}; expected calibration error on MNIST test "
+              f"{test_ece['ece_before'] * 100:.2f} % -> {test_ece['ece_after'] * 100:.2f} % |")
+    print(f"headline: MNIST test accuracy, shipped model | {accuracy * 100:.2f} %")
+    if wall:
+        print(f"headline: training, default recipe | {wall / 60:.1f} min wall ({meta['train_seconds']:.0f} s of "
+              f"training) on this CPU")
+    if args.no_recipes:
+        return 0
+    print("\n| recipe | MNIST test accuracy | training | wall |\n| --- | ---: | ---: | ---: |")
+    with tempfile.TemporaryDirectory() as folder:
+        for name, flags in RECIPES.items():
+            acc, seconds, wall = train_recipe(flags, Path(folder), args.data_dir)
+            print(f"| {name} (`python -m mnist_cnn.train {' '.join(flags)}`) | {acc * 100:.2f} % | {seconds:.0f} s "
+                  f"| {wall:.0f} s |")
+            print(f"headline: training, {name} recipe | {acc * 100:.2f} % in {wall:.0f} s wall")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,133 @@
+"""Run the benchmarks and rewrite every figure table in README and docs from what they print.
+
+    python -m benchmarks.report [--only NAME ...] [--list]
+
+Each figure block in a Markdown file sits between two markers,
+
+    <!-- figures: NAME -->
+    ...
+    <!-- /figures: NAME -->
+
+and is replaced by what the benchmark NAME printed (its tables and its command line), stamped with
+the machine and the date. README's headline table (`<!-- figures: headlines -->`) is made of the
+lines the benchmarks print as `headline: what | figure`, each with the command that printed it.
+Nothing between markers is typed by hand; running the report twice changes only figures and dates.
+With `--only`, the other blocks keep their figures (and their own stamps).
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCUMENTS = [ROOT / "README.md", ROOT / "checkpoints" / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+# name -> the command that prints its figures (run from the repository root)
+BENCHMARKS: dict[str, list[str]] = {
+    "model": ["-m", "benchmarks.model_card"],
+    "styles": ["-m", "benchmarks.styles", "--n", "500"],
+    "robustness": ["-m", "benchmarks.robustness", "--n", "1000"],
+    "numbers": ["-m", "benchmarks.read_numbers", "--n", "2000"],
+    "uncertainty": ["-m", "benchmarks.uncertainty", "--n", "300"],
+    "hostile": ["-m", "benchmarks.hostile"],
+    "latency": ["-m", "benchmarks.latency"],
+    "stroke": ["-m", "benchmarks.stroke_latency"],
+    "stroke-inside-open": ["-m", "benchmarks.stroke_latency", "--inside-open"],
+    "stroke-baseline": ["-m", "benchmarks.stroke_latency", "--baseline"],
+    "load": ["-m", "benchmarks.load", "--clients", "8", "--seconds", "60"],
+}
+
+MARKER = re.compile(r"<!-- figures: (?P<name>[a-z-]+) -->\n.*?<!-- /figures: (?P=name) -->", re.S)
+HEADLINE = re.compile(r"^headline: (?P<what>[^|]+)\|(?P<figure>.+)$")
+
+
+def machine() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def run(name: str) -> str:
+    """Run one benchmark and return what it printed; a failed run stops the report with its output."""
+    command = [sys.executable, *BENCHMARKS[name]]
+    print(f"running {name}: python {' '.join(BENCHMARKS[name])}", flush=True)
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"{name} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    print(f"  {time.perf_counter() - started:.0f} s", flush=True)
+    return done.stdout
+
+
+def as_markdown(lines: list[str]) -> str:
+    """Tables stay tables; every other run of printed lines goes into a text block, as printed."""
+    parts, run_ = [], []
+    for line in [*lines, ""]:
+        if line.startswith("|") or not line.strip():
+            if run_:
+                parts.append("```text\n" + "\n".join(run_) + "\n```")
+                run_ = []
+            if line.startswith("|"):
+                if parts and parts[-1].startswith("|"):
+                    parts[-1] += "\n" + line
+                else:
+                    parts.append(line)
+        else:
+            run_.append(line)
+    return "\n\n".join(parts)
+
+
+def block(name: str, output: str, stamp: str) -> str:
+    """A figure block: the command and stamp, then the tables and notes the benchmark printed."""
+    kept = [line for line in output.splitlines() if not line.startswith(("headline:", "machine:", "command:"))]
+    command = "python " + " ".join(BENCHMARKS[name])
+    return f"<!-- figures: {name} -->\n`{command}` ({stamp}):\n\n{as_markdown(kept)}\n<!-- /figures: {name} -->"
+
+
+def headlines(outputs: dict[str, str], stamp: str) -> str:
+    rows = ["| | figure | command |", "| --- | --- | --- |"]
+    for name, output in outputs.items():
+        for line in output.splitlines():
+            match = HEADLINE.match(line)
+            if match:
+                command = "python " + " ".join(BENCHMARKS[name])
+                rows.append(f"| {match['what'].strip()} | {match['figure'].strip()} | `{command}` |")
+    body = "\n".join(rows)
+    return f"<!-- figures: headlines -->\nMeasured {stamp}.\n\n{body}\n<!-- /figures: headlines -->"
+
+
+def collect(document: str) -> dict[str, str]:
+    """The blocks a document holds now, by name."""
+    return {m["name"]: m[0] for m in MARKER.finditer(document)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="+", choices=BENCHMARKS, help="run only these benchmarks")
+    parser.add_argument("--list", action="store_true", help="list the blocks each document holds and stop")
+    args = parser.parse_args()
+    if args.list:
+        for document in DOCUMENTS:
+            print(f"{document.relative_to(ROOT)}: {', '.join(collect(document.read_text())) or '-'}")
+        return 0
+    stamp = f"{machine()}, {datetime.date.today().isoformat()}"
+    names = args.only or list(BENCHMARKS)
+    outputs = {name: run(name) for name in names}
+    new = {name: block(name, output, stamp) for name, output in outputs.items()}
+    if not args.only:
+        new["headlines"] = headlines(outputs, stamp)
+    for document in DOCUMENTS:
+        text = document.read_text()
+        updated = MARKER.sub(lambda m: new.get(m["name"], m[0]), text)
+        if updated != text:
+            document.write_text(updated)
+            print(f"rewrote {document.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,59 @@
+"""Start and stop the app (or another Gradio script) on a free port, for the tests and the benchmarks."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_CLOSED = "http://127.0.0.1:9"
+OFFLINE = {"HTTP_PROXY": _CLOSED, "HTTPS_PROXY": _CLOSED, "http_proxy": _CLOSED, "https_proxy": _CLOSED,
+           "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
+"""Environment for a process that must not reach the internet, online or not: every outside request goes
+through a proxy on a closed port (httpx and urllib honour these), loopback goes direct."""
+
+
+class AppDidNotStart(RuntimeError):
+    """The app exited or did not serve in time; the message holds what it printed."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(*args: str, env: dict | None = None, timeout: float = 90, command: tuple[str, ...] = ("app.py",)):
+    """Start `python app.py` (or `python *command*`) on a free port; return (process, url) once it serves."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, *command, "--port", str(port), *args], cwd=ROOT, env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AppDidNotStart(f"{' '.join(command)} exited with {process.returncode}: {process.stdout.read()}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return process, url
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise AppDidNotStart(f"{' '.join(command)} did not serve {url} within {timeout} s")
+
+
+def stop_app(process) -> str:
+    """Stop the app and return everything it printed."""
+    process.terminate()
+    try:
+        out, _ = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, _ = process.communicate()
+    return out

@@ -1,0 +1,29 @@
+"""Figures in README and docs come from `python -m benchmarks.report`: every block names the command behind it."""
+
+from benchmarks.report import BENCHMARKS, DOCUMENTS, MARKER, as_markdown, block, headlines
+
+
+def test_every_figure_block_names_a_benchmark_and_its_command():
+    names = []
+    for document in DOCUMENTS:
+        text = document.read_text()
+        assert text.count("<!-- figures:") == text.count("<!-- /figures:"), document
+        for match in MARKER.finditer(text):
+            name = match["name"]
+            names.append(name)
+            if name == "headlines":
+                rows = [line for line in match[0].splitlines() if line.startswith("| ") and "---" not in line][1:]
+                assert rows and all(line.rstrip(" |").endswith("`") and "`python -m " in line for line in rows)
+            else:
+                assert name in BENCHMARKS, f"{document.name}: {name}"
+                assert f"`python {' '.join(BENCHMARKS[name])}`" in match[0], f"{document.name}: {name}"
+    assert "headlines" in names and set(BENCHMARKS) <= set(names)
+
+
+def test_a_block_keeps_tables_and_fences_the_rest():
+    output = "machine: x\ncommand: y\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n\nworst 3 %\nheadline: thing | 4 %\n"
+    text = block("styles", output, "here, today")
+    assert text.startswith("<!-- figures: styles -->\n`python -m benchmarks.styles --n 500` (here, today)")
+    assert "| 1 | 2 |" in text and "```text\nworst 3 %\n```" in text and "machine:" not in text
+    assert "| thing | 4 % | `python -m benchmarks.styles --n 500` |" in headlines({"styles": output}, "today")
+    assert as_markdown(["| x |", "| y |"]) == "| x |\n| y |"
