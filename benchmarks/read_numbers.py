@@ -10,14 +10,12 @@ random up-down offset, and a random gap between neighbours. Two gap ranges, as s
 from (a wrong count of digits, or a misread digit).
 """
 
-import argparse
-import os
-import platform
 import time
 
 import numpy as np
 import torch
 
+from harness.bench import benchmark_parser, machine
 from mnist_cnn.predict import DigitClassifier
 from mnist_cnn.render import compose_number
 
@@ -49,20 +47,15 @@ def read_numbers(classifier, images: np.ndarray, labels: np.ndarray, n: int, dig
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=1000, help="numbers per gap range (default 1000)")
+    parser = benchmark_parser(__doc__, 1000, "numbers per gap range", 0)
     parser.add_argument("--digits", type=int, default=4, help="digits per number (default 4)")
-    parser.add_argument("--checkpoint", help="checkpoint (default: the shipped one)")
-    parser.add_argument("--data-dir", help="MNIST folder (default: $MNIST_DATA_DIR or ./data)")
-    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     from mnist_cnn.data import load_mnist
 
     torch.set_num_threads(1)
     classifier = DigitClassifier.from_checkpoint(args.checkpoint)
     images, labels = load_mnist(args.data_dir, train=False)
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"torch {torch.__version__} with {torch.get_num_threads()} thread")
+    print(machine())
     print(f"command: python -m benchmarks.read_numbers --n {args.n} --digits {args.digits} --seed {args.seed}")
     print(f"\n| {args.digits}-digit numbers | read exactly, not unsure | wrong digit count "
           "| digits right (count right) | time per number | numbers |\n| --- | ---: | ---: | ---: | ---: | ---: |")

@@ -9,15 +9,12 @@ resize to 28x28, invert" pipeline, all feeding the same network. Also draws digi
 strokes.
 """
 
-import argparse
-import os
-import platform
 import time
 
 import numpy as np
-import torch
 from PIL import Image
 
+from harness.bench import benchmark_parser, machine
 from harness.people import VARIANTS, stroke_digit
 from mnist_cnn.predict import DigitClassifier
 
@@ -55,18 +52,13 @@ def run_variants(classifier, images: np.ndarray, labels: np.ndarray, n: int, see
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=1000, help="images per variant (default 1000)")
-    parser.add_argument("--checkpoint", help="checkpoint (default: the shipped one)")
-    parser.add_argument("--data-dir", help="MNIST folder (default: $MNIST_DATA_DIR or ./data)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser = benchmark_parser(__doc__, 1000, "images per variant", 0)
     args = parser.parse_args()
     from mnist_cnn.data import load_mnist
 
     classifier = DigitClassifier.from_checkpoint(args.checkpoint)
     images, labels = load_mnist(args.data_dir, train=False)
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"torch {torch.__version__} with {torch.get_num_threads()} threads")
+    print(machine())
     print(f"command: python -m benchmarks.robustness --n {args.n} --seed {args.seed}")
     start = time.perf_counter()
     results = run_variants(classifier, images.numpy(), labels.numpy(), args.n, args.seed)

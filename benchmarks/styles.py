@@ -13,9 +13,6 @@ it unsure; `predict` (the whole picture as one digit) is shown beside it, and "s
 `read_number` found more than one digit in a single-digit picture.
 """
 
-import argparse
-import os
-import platform
 import time
 from collections.abc import Callable
 
@@ -23,6 +20,7 @@ import numpy as np
 import torch
 from PIL import Image
 
+from harness.bench import benchmark_parser, machine
 from mnist_cnn.predict import DigitClassifier
 from mnist_cnn.styles import ALLOGRAPHS, CAPTURES, COARSE, written
 
@@ -83,11 +81,7 @@ def score_styles(classifier: DigitClassifier, styles: dict[str, Draw], n: int, s
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=500, help="digits per style (default 500)")
-    parser.add_argument("--checkpoint", help="checkpoint (default: the shipped one)")
-    parser.add_argument("--data-dir", help="MNIST folder (default: $MNIST_DATA_DIR or ./data)")
-    parser.add_argument("--seed", type=int, default=7, help="drawing seed (training draws with its own --seed)")
+    parser = benchmark_parser(__doc__, 500, "digits per style", 7)
     args = parser.parse_args()
     from mnist_cnn.data import load_mnist, split_holdout
 
@@ -95,8 +89,7 @@ def main() -> int:
     classifier = DigitClassifier.from_checkpoint(args.checkpoint)
     train_x, train_y = load_mnist(args.data_dir, train=True)
     _, (held_x, held_y) = split_holdout(train_x, train_y, 5000, 0)
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"torch {torch.__version__} with {torch.get_num_threads()} thread")
+    print(machine())
     print(f"command: python -m benchmarks.styles --n {args.n} --seed {args.seed}")
     print(f"checkpoint: {classifier.path.name}")
     start = time.perf_counter()

@@ -12,15 +12,12 @@ come from the same generators as training's but other seeds; letters, faces and 
 in training.
 """
 
-import argparse
-import os
-import platform
 import time
 from collections import Counter
 
 import numpy as np
-import torch
 
+from harness.bench import benchmark_parser, machine
 from harness.drawings import TEST_SETS
 from harness.people import VARIANTS, large_canvas, stroke_digit
 from mnist_cnn.calibrate import calibration_report
@@ -72,19 +69,14 @@ def page_table(classifier: DigitClassifier, n: int, seed: int, digits: dict[str,
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=300, help="drawings per kind (default 300)")
-    parser.add_argument("--checkpoint", help="checkpoint (default: the shipped one)")
-    parser.add_argument("--data-dir", help="MNIST folder (default: $MNIST_DATA_DIR or ./data)")
+    parser = benchmark_parser(__doc__, 300, "drawings per kind", 12345)
     parser.add_argument("--n-digits", type=int, default=2000,
                         help="MNIST test digits drawn on a canvas for the page's path (default 2000)")
-    parser.add_argument("--seed", type=int, default=12345, help="drawing seed; training drew with its own --seed")
     args = parser.parse_args()
     start = time.perf_counter()
     classifier = DigitClassifier.from_checkpoint(args.checkpoint)
     meta, temperature = classifier.metadata, classifier.temperature
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"torch {torch.__version__} with {torch.get_num_threads()} threads")
+    print(machine())
     print(f"command: python -m benchmarks.uncertainty --n {args.n} --n-digits {args.n_digits} --seed {args.seed}")
     print(f"checkpoint: {classifier.path.name}, temperature {temperature:.3f}, unsure below {UNSURE_BELOW:.0%}")
 

@@ -6,6 +6,8 @@ from mnist_cnn.config import DEFAULT_CHECKPOINT
 
 
 def test_shipped_checkpoint_scores_at_least_99_6_percent_on_mnist_test(mnist_dir, tmp_path):
+    # guards the model card's 99.66 % (n = 10,000, one standard error 0.06 points): the evaluation is
+    # deterministic, so the margin of one standard error only absorbs arithmetic differences between machines
     png = tmp_path / "confusion.png"
     run = subprocess.run(
         [sys.executable, "-m", "mnist_cnn.evaluate", "--checkpoint", str(DEFAULT_CHECKPOINT), "--data-dir",

@@ -9,9 +9,10 @@ from benchmarks.robustness import run_variants
 def test_every_rendering_variant_is_mostly_recognized(classifier, mnist_test):
     images, labels = mnist_test
     results = run_variants(classifier, images.numpy(), labels.numpy(), n=60, seed=1)
+    # the figures are about 99 % per variant; n = 60 each: 3 standard errors = 4 points, 1.3 over all 480
     for name, r in results.items():
-        assert r["page"] >= 0.9 and r["predict"] >= 0.9, f"{name}: {r}"
-    assert np.mean([r["page"] for r in results.values()]) >= 0.96
+        assert r["page"] >= 0.95 and r["predict"] >= 0.95, f"{name}: {r}"
+    assert np.mean([r["page"] for r in results.values()]) >= 0.975
     assert np.mean([r["naive"] for r in results.values()]) < 0.7  # the gap the preprocessing closes
 
 

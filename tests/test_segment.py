@@ -48,7 +48,7 @@ def test_four_digit_numbers_from_mnist_are_mostly_read_exactly(classifier, mnist
     # a quick floor on 60 numbers; `python -m benchmarks.read_numbers` measures the target on thousands
     images, labels = mnist_test
     result = read_numbers(classifier, images.numpy(), labels.numpy(), n=60, digits=4, gaps=(0.0, 0.5), seed=1)
-    assert result["exact"] >= 0.9
+    assert result["exact"] >= 0.91  # the figure is about 97 %; n = 60, 3 standard errors = 6.4 points
 
 
 def test_a_stroke_fading_in_the_middle_stays_one_stroke():

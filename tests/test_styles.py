@@ -50,7 +50,9 @@ def test_the_style_suite_is_read_on_the_pages_path(classifier, mnist_dir):
     images, labels = load_mnist(mnist_dir, train=True)
     _, (held_x, held_y) = split_holdout(images, labels, 5000, 0)
     results = score_styles(classifier, suite(held_x.numpy(), held_y.numpy()), n=40, seed=11)
+    # the figures are 96.5-100 % per style, 99 % mean, no splits; n = 40 per style: 3 standard errors = 8 points
+    # at 97 %; over all 440 digits 1.4 points
     for name, r in results.items():
-        assert r["page"] >= 0.85, f"{name}: {r['page']:.0%}"
-        assert r["split"] <= 0.05, f"{name}: split {r['split']:.0%}"
-    assert np.mean([r["page"] for r in results.values()]) >= 0.95
+        assert r["page"] >= 0.88, f"{name}: {r['page']:.0%}"
+    assert np.mean([r["page"] for r in results.values()]) >= 0.975
+    assert np.mean([r["split"] for r in results.values()]) <= 0.01

@@ -1,0 +1,23 @@
+"""What the benchmarks that score the shipped model share: their common options and the machine line."""
+
+import argparse
+import os
+import platform
+
+import torch
+
+
+def benchmark_parser(doc: str, n: int, what: str, seed: int) -> argparse.ArgumentParser:
+    """A parser with --n (`what` per kind), --checkpoint, --data-dir and --seed, described by the module's doc."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--n", type=int, default=n, help=f"{what} (default {n})")
+    parser.add_argument("--checkpoint", help="checkpoint (default: the shipped one)")
+    parser.add_argument("--data-dir", help="MNIST folder (default: $MNIST_DATA_DIR or ./data)")
+    parser.add_argument("--seed", type=int, default=seed, help=f"drawing seed (default {seed})")
+    return parser
+
+
+def machine() -> str:
+    """The line every benchmark prints first."""
+    return (f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+            f"torch {torch.__version__} with {torch.get_num_threads()} thread(s)")
