@@ -65,19 +65,20 @@ def run(name: str) -> str:
 
 def as_markdown(lines: list[str]) -> str:
     """Tables stay tables; every other run of printed lines goes into a text block, as printed."""
-    parts, run_ = [], []
+    parts, run_, previous = [], [], ""
     for line in [*lines, ""]:
         if line.startswith("|") or not line.strip():
             if run_:
                 parts.append("```text\n" + "\n".join(run_) + "\n```")
                 run_ = []
             if line.startswith("|"):
-                if parts and parts[-1].startswith("|"):
+                if previous.startswith("|"):  # the same table goes on
                     parts[-1] += "\n" + line
                 else:
                     parts.append(line)
         else:
             run_.append(line)
+        previous = line
     return "\n\n".join(parts)
 
 

@@ -27,3 +27,8 @@ def test_a_block_keeps_tables_and_fences_the_rest():
     assert "| 1 | 2 |" in text and "```text\nworst 3 %\n```" in text and "machine:" not in text
     assert "| thing | 4 % | `python -m benchmarks.styles --n 500` |" in headlines({"styles": output}, "today")
     assert as_markdown(["| x |", "| y |"]) == "| x |\n| y |"
+
+
+def test_tables_printed_one_after_another_stay_apart():
+    text = as_markdown(["| a |", "| --- |", "| 1 |", "", "| b |", "| --- |", "| 2 |"])
+    assert text == "| a |\n| --- |\n| 1 |\n\n| b |\n| --- |\n| 2 |"
