@@ -243,8 +243,8 @@ def find_strokes(ink: np.ndarray) -> Strokes:
     """The strokes of an ink map, for cropping and for segmentation alike: pixels above FAINT, 8-connected,
     so that a faint or diagonal part of a stroke stays with it; a stroke of faint ink alone has no area."""
     labels, count = ndimage.label(ink > FAINT, structure=np.ones((3, 3), dtype=bool))
-    areas = ndimage.sum_labels(ink > 0.5, labels, np.arange(1, count + 1)) if count else np.zeros(0)
-    return Strokes(labels, ndimage.find_objects(labels), np.asarray(areas, dtype=np.float64))
+    areas = np.bincount(labels[ink > 0.5], minlength=count + 1)[1:]  # far cheaper than ndimage.sum_labels
+    return Strokes(labels, ndimage.find_objects(labels), areas.astype(np.float64))
 
 
 def crop_to_ink(ink: np.ndarray) -> np.ndarray | None:
