@@ -157,14 +157,15 @@ def outlier_batch(
     return augment(batch, generator) if augment is not None else batch
 
 
-def calibrate(model: nn.Module, norm: Normalization, held_x, held_y, test_x, test_y) -> dict:
-    """Fit the temperature on the held-out training images; report calibration there and on the test set."""
+def calibrate(model: nn.Module, norm: Normalization, held_x, held_y, test_logits, test_y) -> dict:
+    """Fit the temperature on the held-out training images; report calibration there and on the test set
+    (whose logits the caller has already computed)."""
     held_logits = logits_of(model, held_x, norm)
     temperature = fit_temperature(held_logits, held_y)
     return {
         "temperature": round(temperature, 5),
         "calibration": calibration_report(held_logits, held_y, temperature),
-        "test_calibration": calibration_report(logits_of(model, test_x, norm), test_y, temperature),
+        "test_calibration": calibration_report(test_logits, test_y, temperature),
     }
 
 
@@ -332,9 +333,10 @@ def save_epoch(run: Run, output: Path, metadata: dict) -> None:
 def finish(args, run: Run, data: Data, norm: Normalization, metadata: dict, output: Path, started: float) -> dict:
     """Record the test accuracy (for the model card; `python -m mnist_cnn.evaluate` reports it), calibrate on
     the held-out images, write the final checkpoint with the run's wall time, and the training curve."""
-    metadata["test_accuracy"] = (predict_labels(run.model, data.test[0], norm) == data.test[1]).float().mean().item()
+    test_logits = logits_of(run.model, data.test[0], norm)  # one pass over the test set serves both
+    metadata["test_accuracy"] = (test_logits.argmax(1) == data.test[1]).float().mean().item()
     if args.holdout:
-        metadata.update(calibrate(run.model, norm, *data.held, *data.test))
+        metadata.update(calibrate(run.model, norm, *data.held, test_logits, data.test[1]))
         held = metadata["calibration"]
         print(f"temperature {metadata['temperature']:.3f}: expected calibration error on the held-out images "
               f"{held['ece_before'] * 100:.2f} % -> {held['ece_after'] * 100:.2f} %")
