@@ -75,11 +75,10 @@ Confidence = Callable[[np.ndarray], float]
 
 @dataclass(frozen=True)
 class Segmentation:
-    """The ink of each digit, left to right, with their rows in the picture; `doubt` says in one sentence why
-    the picture as a whole does not look like a row of digits (None when it does)."""
+    """The ink of each digit, left to right; `doubt` says in one sentence why the picture as a whole does not
+    look like a row of digits (None when it does)."""
 
     parts: list[np.ndarray]
-    rows: list[tuple[int, int]]
     doubt: str | None = None
 
 
@@ -231,13 +230,12 @@ def segment(ink: np.ndarray, confidence: Confidence) -> Segmentation:
     """The ink of each digit in the picture, left to right (none when there is none), and any doubt that the
     picture is a row of digits at all."""
     pieces = Pieces(ink)
-    whole = Segmentation([ink], [(0, ink.shape[0])])
     if not pieces.strokes:
-        return Segmentation([], [])
+        return Segmentation([])
     if len(pieces.strokes) > MOST_STROKES:
-        return whole  # noise or a drawing, not a row of digits: read it whole
+        return Segmentation([ink])  # noise or a drawing, not a row of digits: read it whole
     if nested(pieces):
-        return Segmentation(whole.parts, whole.rows, NESTED)
+        return Segmentation([ink], NESTED)
     groups = join_stacked(pieces)
     if len(groups) > 1:
         groups = join_broken(pieces, groups, confidence)
@@ -249,6 +247,6 @@ def segment(ink: np.ndarray, confidence: Confidence) -> Segmentation:
             rows.append(ink_rows(part, top))
     doubt = layout_doubt(rows) if len(parts) > 1 else None
     if doubt is None:
-        return Segmentation(parts, rows)
+        return Segmentation(parts)
     # not a row of digits: read it whole, and doubt it unless the network reads it clearly as one digit
-    return whole if confidence(ink) >= UNSURE_BELOW else Segmentation(whole.parts, whole.rows, doubt)
+    return Segmentation([ink], None if confidence(ink) >= UNSURE_BELOW else doubt)
