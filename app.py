@@ -108,9 +108,11 @@ def show(reading: Reading) -> tuple:
         return Answer().values()
     if len(digits) == 1:
         d = digits[0]
-        return Answer(d.probabilities, verdict(d, reading.doubt), enlarged([d.model_input]), "", d.model_input).values()
+        return Answer(chart=d.probabilities, verdict=verdict(d, reading.doubt), model_input=enlarged([d.model_input]),
+                      current_input=d.model_input).values()
     inputs = [d.model_input for d in digits]
-    return Answer(None, number_verdict(reading), enlarged(inputs), digits_table(reading), inputs[0]).values()
+    return Answer(verdict=number_verdict(reading), model_input=enlarged(inputs), digits=digits_table(reading),
+                  current_input=inputs[0]).values()
 
 
 @contextlib.contextmanager
