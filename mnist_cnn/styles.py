@@ -23,6 +23,7 @@ from PIL import Image, ImageDraw
 from scipy import ndimage
 
 from mnist_cnn.preprocess import disk, preprocess
+from mnist_cnn.render import to_gray_image
 
 Stroke = list[tuple[float, float]]
 
@@ -175,7 +176,7 @@ def on_canvas(ink: np.ndarray, rng: np.random.Generator, canvas: int, resample: 
     out = np.zeros((canvas, canvas), dtype=np.float32)
     top, left = rng.integers(0, canvas - height + 1), rng.integers(0, canvas - width + 1)
     out[top : top + height, left : left + width] = np.clip(big, 0, 1)
-    return Image.fromarray(((1 - out) * 255).astype(np.uint8))
+    return to_gray_image(out)
 
 
 def squared(ink: np.ndarray) -> np.ndarray:
