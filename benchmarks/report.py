@@ -12,7 +12,7 @@ and is replaced by what the benchmark NAME printed (its tables and its command l
 the machine and the date. README's headline table (`<!-- figures: headlines -->`) is made of the
 lines the benchmarks print as `headline: what | figure`, each with the command that printed it.
 Nothing between markers is typed by hand; running the report twice changes only figures and dates.
-With `--only`, the other blocks keep their figures (and their own stamps).
+With `--only`, the other blocks and headline rows keep their figures (and their own stamps).
 """
 
 import argparse
@@ -89,16 +89,23 @@ def block(name: str, output: str, stamp: str) -> str:
     return f"<!-- figures: {name} -->\n`{command}` ({stamp}):\n\n{as_markdown(kept)}\n<!-- /figures: {name} -->"
 
 
-def headlines(outputs: dict[str, str], stamp: str) -> str:
+def headlines(outputs: dict[str, str], stamp: str, previous: str = "") -> str:
+    """README's headline table: a row for each `headline:` line of the benchmarks just run; the rows of the
+    others are kept from the `previous` table, and its stamp with a note of what was measured again."""
     rows = ["| | figure | command |", "| --- | --- | --- |"]
-    for name, output in outputs.items():
-        for line in output.splitlines():
-            match = HEADLINE.match(line)
-            if match:
-                command = "python " + " ".join(BENCHMARKS[name])
+    for name in BENCHMARKS:
+        command = "python " + " ".join(BENCHMARKS[name])
+        if name in outputs:
+            for match in filter(None, map(HEADLINE.match, outputs[name].splitlines())):
                 rows.append(f"| {match['what'].strip()} | {match['figure'].strip()} | `{command}` |")
+        else:
+            rows += [line for line in previous.splitlines() if line.endswith(f"| `{command}` |")]
+    measured = f"Measured {stamp}."
+    if len(outputs) < len(BENCHMARKS):
+        first = next((line for line in previous.splitlines() if line.startswith("Measured")), measured)
+        measured = f"{first.rstrip('.')}; {', '.join(outputs)} again {stamp}."
     body = "\n".join(rows)
-    return f"<!-- figures: headlines -->\nMeasured {stamp}.\n\n{body}\n<!-- /figures: headlines -->"
+    return f"<!-- figures: headlines -->\n{measured}\n\n{body}\n<!-- /figures: headlines -->"
 
 
 def collect(document: str) -> dict[str, str]:
@@ -119,10 +126,11 @@ def main() -> int:
     names = args.only or list(BENCHMARKS)
     outputs = {name: run(name) for name in names}
     new = {name: block(name, output, stamp) for name, output in outputs.items()}
-    if not args.only:
-        new["headlines"] = headlines(outputs, stamp)
     for document in DOCUMENTS:
         text = document.read_text()
+        previous = collect(text).get("headlines")
+        if previous is not None:
+            new["headlines"] = headlines(outputs, stamp, previous)
         updated = MARKER.sub(lambda m: new.get(m["name"], m[0]), text)
         if updated != text:
             document.write_text(updated)

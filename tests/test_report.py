@@ -32,3 +32,11 @@ def test_a_block_keeps_tables_and_fences_the_rest():
 def test_tables_printed_one_after_another_stay_apart():
     text = as_markdown(["| a |", "| --- |", "| 1 |", "", "| b |", "| --- |", "| 2 |"])
     assert text == "| a |\n| --- |\n| 1 |\n\n| b |\n| --- |\n| 2 |"
+
+
+def test_running_one_benchmark_again_keeps_the_other_headline_rows():
+    previous = headlines({"styles": "headline: styles | 1 %\n", "hostile": "headline: hostile | 2 ms\n"}, "day one")
+    again = headlines({"hostile": "headline: hostile | 3 ms\n"}, "day two", previous)
+    assert "| styles | 1 % |" in again and "| hostile | 3 ms |" in again and "2 ms" not in again
+    assert again.index("| styles |") < again.index("| hostile |")  # the benchmarks' order
+    assert "hostile again day one; hostile again day two." in again  # each partial run says what it measured
