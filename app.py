@@ -18,11 +18,13 @@ import gradio as gr
 import numpy as np
 import torch
 from PIL import Image
+from starlette.middleware import Middleware
 
+from body_limit import BodyLimit
 from mnist_cnn.errors import CheckpointError, InputError
 from mnist_cnn.explain import LESSONS, look_inside
 from mnist_cnn.predict import NO_DIGIT, DigitClassifier, Prediction, Reading
-from mnist_cnn.preprocess import MAX_FILE_BYTES
+from mnist_cnn.preprocess import MAX_FILE_BYTES, MAX_REQUEST_BYTES
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = sorted(str(p) for p in (HERE / "examples").glob("*.*") if p.suffix in {".png", ".jpg"})
@@ -31,6 +33,16 @@ CANVAS = 280
 # One request is a millisecond of model time; a single thread per request serves several visitors at once.
 TORCH_THREADS = 1
 CONCURRENCY = 4
+# Requests waiting beyond the ones being served; when full, a visitor reads "busy, try again" and an API
+# client gets HTTP 503 at once, instead of everyone waiting longer and longer.
+QUEUE_SIZE = 64
+# Gradio keeps each visitor's session (about 70 KB for this page: its own copy of the page's configuration)
+# until newer ones push it out, the least recently active first. 300 bounds that memory at about 20 MB and
+# is several times the visitors these CPUs serve at once; a visitor pushed out keeps drawing and reading as
+# before (only an open inside view waits to be closed and opened again).
+SESSIONS = 300
+# Pictures the page shows are files in Gradio's cache: every 10 minutes, those older than an hour go.
+CACHE_CLEANUP = (600, 3600)
 PICTURE = {"interactive": False, "format": "png", "buttons": []}
 
 # Runs once in the browser when the page loads (page.js says what it fixes in Gradio's sketchpad).
@@ -139,18 +151,6 @@ def image_bytes(data_url: str) -> bytes:
         raise gr.Error("The image text is not valid base64.", print_exception=False) from None
 
 
-def on_stroke(data_url: str | None):
-    """A PNG of the canvas, sent by the browser right after each stroke, undo or clear."""
-    if not data_url:
-        return tuple(gr.skip() for _ in fields(Answer))
-    return show(read(image_bytes(data_url)))
-
-
-def on_upload(path: str | None):
-    """An uploaded, pasted or example picture; removing it clears the answer."""
-    return show(Reading([]) if path is None else read(path))
-
-
 # The inside view, one picture and one lesson each: (field of explain.Inside and key of LESSONS, label, elem_id).
 INSIDE_VIEWS = (
     ("input", "Input (28x28)", "inside-input"),
@@ -176,6 +176,23 @@ def on_inside(is_open: bool, model_input: np.ndarray | None):
     table = f"| unit | activation | votes most for |\n|---|---|---|\n{units}"
     return (*(getattr(inside, key) for key, _, _ in INSIDE_VIEWS),
             f"The network answers **{inside.digit}**. Its strongest hidden units:\n\n{table}")
+
+
+def with_inside(answer: tuple, is_open: bool) -> tuple:
+    """An answer's outputs followed by the inside view's for the same input, in one response."""
+    return (*answer, *on_inside(is_open, answer[-1]))
+
+
+def on_stroke(data_url: str | None, is_open: bool):
+    """A PNG of the canvas, sent by the browser while the pen moves and after each stroke, undo or clear."""
+    if not data_url:
+        return tuple(gr.skip() for _ in range(len(fields(Answer)) + len(INSIDE_VIEWS) + 1))
+    return with_inside(show(read(image_bytes(data_url))), is_open)
+
+
+def on_upload(path: str | None, is_open: bool):
+    """An uploaded, pasted or example picture; removing it clears the answer."""
+    return with_inside(show(Reading([]) if path is None else read(path)), is_open)
 
 
 def file_path(image: gr.FileData | str) -> str:
@@ -215,6 +232,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, help="port (default: $GRADIO_SERVER_PORT or 7860)")
     parser.add_argument("--share", action="store_true", help="also open a public gradio.live link")
     parser.add_argument("--checkpoint", help="checkpoint to serve (default: the shipped one)")
+    parser.add_argument("--queue-size", type=int, default=QUEUE_SIZE,
+                        help=f"requests that may wait for a worker before visitors are told to try again "
+                             f"(default {QUEUE_SIZE})")
     return parser.parse_args(argv)
 
 
@@ -222,7 +242,8 @@ ARGS = parse_args() if __name__ == "__main__" else parse_args([])
 classifier = load_classifier(ARGS.checkpoint)
 torch.set_num_threads(TORCH_THREADS)
 
-with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabled=False) as demo:
+with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabled=False,
+               delete_cache=CACHE_CLEANUP) as demo:
     gr.Markdown(
         "# Handwritten digit recognition\n"
         "Draw a digit, or a number with its digits side by side: the network answers after every stroke. "
@@ -267,21 +288,22 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
     stroke_data = gr.Textbox(elem_id="stroke-data", visible="hidden")
     page["current_input"] = gr.State(None)
     inside_open = gr.State(False)
-    outputs = [page[f.name] for f in fields(Answer)]
+    outputs = [page[f.name] for f in fields(Answer)] + inside_outputs
     private = {"show_progress": "hidden", "api_visibility": "private"}
-    for event in (
-        stroke_data.change(on_stroke, inputs=stroke_data, outputs=outputs, trigger_mode="always_last", **private),
-        upload.change(on_upload, inputs=upload, outputs=outputs, **private),
-        inside_view.expand(lambda: True, outputs=inside_open, **private),
-    ):
-        event.success(on_inside, inputs=[inside_open, page["current_input"]], outputs=inside_outputs, **private)
+    # The drawing's answer skips the queue: one small request, about 7 ms of work, the newest drawing only
+    # (always_last: while one is in flight, later ones wait and only the latest is sent).
+    stroke_data.change(on_stroke, inputs=[stroke_data, inside_open], outputs=outputs, trigger_mode="always_last",
+                       queue=False, **private)
+    upload.change(on_upload, inputs=[upload, inside_open], outputs=outputs, **private)
+    inside_view.expand(lambda: True, outputs=inside_open, **private).success(
+        on_inside, inputs=[inside_open, page["current_input"]], outputs=inside_outputs, **private)
     inside_view.collapse(lambda: False, outputs=inside_open, **private)
     gr.api(predict, api_name="predict")
     gr.api(predict_base64, api_name="predict_base64")
     gr.api(predict_number, api_name="predict_number")
     demo.load(None, js=PAGE_JS)
 
-demo.queue(default_concurrency_limit=CONCURRENCY)
+demo.queue(default_concurrency_limit=CONCURRENCY, max_size=ARGS.queue_size)
 
 
 def launch(args: argparse.Namespace) -> None:
@@ -289,7 +311,8 @@ def launch(args: argparse.Namespace) -> None:
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # Gradio explains a failed share link in many lines
             demo.launch(server_name=args.host, server_port=args.port, share=args.share, max_file_size=MAX_FILE_BYTES,
-                        show_error=False, prevent_thread_lock=True, quiet=True)
+                        show_error=False, prevent_thread_lock=True, quiet=True, state_session_capacity=SESSIONS,
+                        app_kwargs={"middleware": [Middleware(BodyLimit, limit=MAX_REQUEST_BYTES)]})
     except OSError as exc:
         sys.exit(f"Cannot start: {exc}")
     print(f"* Running on local URL:  {demo.local_url}", flush=True)

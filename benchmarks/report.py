@@ -38,9 +38,11 @@ BENCHMARKS: dict[str, list[str]] = {
     "hostile": ["-m", "benchmarks.hostile"],
     "latency": ["-m", "benchmarks.latency"],
     "stroke": ["-m", "benchmarks.stroke_latency"],
-    "stroke-inside-open": ["-m", "benchmarks.stroke_latency", "--inside-open"],
-    "stroke-baseline": ["-m", "benchmarks.stroke_latency", "--baseline"],
+    "stroke-inside-open": ["-m", "benchmarks.stroke_latency", "--inside-open", "--wiring", "live", "before"],
+    "stroke-pages": ["-m", "benchmarks.stroke_latency", "--pages", "8", "--drawings", "8", "--wiring", "live"],
     "load": ["-m", "benchmarks.load", "--clients", "8", "--seconds", "60"],
+    "soak": ["-m", "benchmarks.soak", "--minutes", "10", "--clients", "8"],
+    "soak-32": ["-m", "benchmarks.soak", "--minutes", "1", "--clients", "32"],
 }
 
 MARKER = re.compile(r"<!-- figures: (?P<name>[a-z-]+) -->\n.*?<!-- /figures: (?P=name) -->", re.S)

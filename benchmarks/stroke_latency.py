@@ -1,81 +1,146 @@
-"""Stroke-to-chart latency in headless Chromium: mouse-up to the chart showing the new answer.
+"""From the pen to the chart, measured inside the page: headless Chromium, the page's own clock.
 
-    python -m benchmarks.stroke_latency [--strokes 20] [--url URL] [--inside-open]
+    python -m benchmarks.stroke_latency [--drawings 16] [--seconds 1.2] [--pages 1] [--inside-open]
+                                        [--wiring live before gradio-default]
 
-Starts `python app.py` on a free port (unless --url is given), draws digits with the mouse,
-clearing in between, and prints min/median/p95/max of the time from the last mouse-up of each
-digit to the chart's top label showing that digit. With --inside-open the "Inside the CNN" view is
-open the whole time, so every answer also redraws the layers' pictures.
+For each wiring, starts an app on a free port, draws digits with the mouse (each stroke about
+--seconds long, a steady hand), clearing in between, and reads what an init script recorded with
+`performance.now()`: each pointerdown and pointerup, and each change of the chart's text. Per drawing:
+the time from the last pointerup to the final answer appearing on the chart (0 when it was already
+there), and how many times the chart changed while a stroke was being drawn. The wirings:
+- live: this page (app.py): answers while the pen moves, the drawing's event off Gradio's queue;
+- before: the page as it was before live drawing (commit BEFORE, run from git): answers after each
+  stroke, through the queue, and a second queued request per answer for the inside view;
+- gradio-default: Gradio's default sketchpad wiring (benchmarks/baseline_app.py).
+With --pages N, N browsers draw at the same time on one server; the server's CPU time per drawing is
+printed too.
 """
 
 import argparse
 import os
 import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
 
 import torch
 from playwright.sync_api import sync_playwright
 
-from harness.page import CHROMIUM_FLAGS, clear_canvas, draw_digit, open_page, wait_for_label
-from harness.server import start_app, stop_app
+from harness.page import CHROMIUM_FLAGS, QUIET, clear_canvas, draw_digit, open_page, settle
+from harness.server import ROOT, start_app, stop_app
+
+BEFORE = "111598a"
+"""The last commit of the page before live drawing."""
+DIGITS = (7, 0, 2, 3, 1, 9, 6, 8)  # drawn in one stroke each
 
 
-def pick_brush(page) -> None:
-    """The default sketchpad ignores strokes until its brush is picked (and again after clear)."""
-    brush = page.locator("#sketchpad button[aria-label='Brush']")
-    if brush.count():
-        brush.first.click()
+def before_app() -> tuple[str, ...]:
+    """The page at commit BEFORE, written to a temporary folder from git, run against today's package."""
+    folder = Path(tempfile.mkdtemp())
+    for name in ("app.py", "page.js"):
+        shown = subprocess.run(["git", "show", f"{BEFORE}:{name}"], cwd=ROOT, capture_output=True, text=True)
+        if shown.returncode != 0:
+            raise SystemExit(f"cannot read {name} at {BEFORE} from git: {shown.stderr.strip()}")
+        (folder / name).write_text(shown.stdout)
+    return (str(folder / "app.py"),)
 
 
-def measure(url: str, strokes: int, chromium: str, baseline: bool = False, inside_open: bool = False) -> list[float]:
-    times = []
+WIRINGS = {
+    "live": lambda: ("app.py",),
+    "before": before_app,
+    "gradio-default": lambda: ("-m", "benchmarks.baseline_app"),
+}
+
+
+def draw_and_time(page, digit: int, seconds: float, baseline: bool) -> dict:
+    if baseline:  # Gradio's own sketchpad ignores strokes until its brush is picked (and again after clear)
+        brush = page.locator("#sketchpad button[aria-label='Brush']")
+        if brush.count():
+            brush.first.click()
+    since = page.evaluate("performance.now()")
+    draw_digit(page, digit, seconds=seconds)
+    timings = settle(page, since)
+    clear_canvas(page)
+    time.sleep(QUIET)
+    return {**timings, "digit": digit}
+
+
+def one_page(url: str, drawings: int, seconds: float, chromium: str, baseline: bool, inside_open: bool,
+             results: list) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
         page = open_page(browser, url)
         if inside_open:
             page.locator("#feature-maps").get_by_text("Inside the CNN").click()
-        for i in range(strokes + 2):
-            digit = (1, 7, 0, 4)[i % 4]
-            if baseline:
-                pick_brush(page)
-            released = draw_digit(page, digit)
-            label, seen = wait_for_label(page, str(digit))
-            if i >= 2:  # the first two warm up the page and the server
-                times.append((seen - released) * 1000 if label == str(digit) else float("nan"))
-            clear_canvas(page)
-            wait_for_label(page, None)
+        for i in range(drawings + 1):
+            timings = draw_and_time(page, DIGITS[i % len(DIGITS)], seconds, baseline)
+            if i > 0:  # the first warms up the page and the server
+                results.append(timings)
         browser.close()
-    return times
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(wiring: str, args) -> dict:
+    process, url = start_app(command=WIRINGS[wiring]())
+    results: list[dict] = []
+    try:
+        cpu = cpu_seconds(process.pid)
+        pages = [threading.Thread(target=one_page, args=(url, args.drawings, args.seconds, args.chromium,
+                                                         wiring == "gradio-default", args.inside_open, results))
+                 for _ in range(args.pages)]
+        for page in pages:
+            page.start()
+        for page in pages:
+            page.join()
+        cpu = cpu_seconds(process.pid) - cpu
+    finally:
+        stop_app(process)
+    return {"results": results, "cpu_ms": 1000 * cpu / max(1, len(results))}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--strokes", type=int, default=20)
-    parser.add_argument("--url", help="an app already running (default: start one)")
-    parser.add_argument("--baseline", action="store_true",
-                        help="measure Gradio's default wiring (benchmarks/baseline_app.py)")
+    parser.add_argument("--drawings", type=int, default=16, help="drawings per page, after one to warm up")
+    parser.add_argument("--seconds", type=float, default=1.2, help="how long each stroke takes")
+    parser.add_argument("--pages", type=int, default=1, help="browsers drawing at the same time")
     parser.add_argument("--inside-open", action="store_true", help="with the inside-the-CNN view open")
+    parser.add_argument("--wiring", nargs="+", choices=list(WIRINGS), default=list(WIRINGS))
     parser.add_argument("--chromium", default=os.environ.get("PLAYWRIGHT_CHROMIUM_EXECUTABLE", "/usr/bin/chromium"))
     args = parser.parse_args()
-    print(f"machine: {os.cpu_count()} cores, torch threads in the app: see app.TORCH_THREADS; "
-          f"torch {torch.__version__}")
-    print(f"command: python -m benchmarks.stroke_latency --strokes {args.strokes}" + " --baseline" * args.baseline
-          + " --inside-open" * args.inside_open)
-    command = ("-m", "benchmarks.baseline_app") if args.baseline else ("app.py",)
-    process, url = (None, args.url) if args.url else start_app(command=command)
-    try:
-        times = measure(url, args.strokes, args.chromium, args.baseline, args.inside_open)
-    finally:
-        if process:
-            stop_app(process)
-    ok = [t for t in times if t == t]
-    print(f"digits recognized: {len(ok)}/{len(times)}")
-    if ok:
-        ok.sort()
-        p95 = ok[min(len(ok) - 1, int(0.95 * len(ok)))]
-        median = statistics.median(ok)
-        print(f"stroke-to-chart ms: min {ok[0]:.0f}, median {median:.0f}, p95 {p95:.0f}, max {ok[-1]:.0f}")
-        wiring = "Gradio's default wiring" if args.baseline else "inside view open" if args.inside_open else "the page"
-        print(f"headline: stroke to chart in Chromium, {wiring} (median) | {median:.0f} ms")
+    print(f"machine: {os.cpu_count()} cores; torch {torch.__version__}; Chromium headless; "
+          f"Python {sys.version.split()[0]}")
+    print(f"command: python -m benchmarks.stroke_latency --drawings {args.drawings} --seconds {args.seconds:g} "
+          f"--pages {args.pages}" + " --inside-open" * args.inside_open + f" --wiring {' '.join(args.wiring)}")
+    print("\n| wiring | drawings | answered right | pen up to final answer, p50 | p95 | chart updates during a stroke, "
+          "median | server CPU per drawing |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    headlines = []
+    for wiring in args.wiring:
+        measured = measure(wiring, args)
+        results = measured["results"]
+        final = [r["final_ms"] for r in results]
+        right = sum(r["answer"] == str(r["digit"]) for r in results)
+        during = statistics.median(r["during"] for r in results)
+        print(f"| {wiring} | {len(results)} | {right} | {statistics.median(final):.0f} ms "
+              f"| {percentile(final, 0.95):.0f} ms | {during:g} | {measured['cpu_ms']:.0f} ms |", flush=True)
+        headlines.append((wiring, statistics.median(final), percentile(final, 0.95), during))
+    setting = f"{args.pages} pages at once" if args.pages > 1 else "one page"
+    setting += ", inside view open" * args.inside_open
+    names = {"live": "this page", "before": "the page before live drawing", "gradio-default": "Gradio's default wiring"}
+    for wiring, p50, p95, during in headlines:
+        print(f"headline: pen up to final answer in Chromium, {names[wiring]}, {setting} (p50 / p95; chart updates "
+              f"during a {args.seconds:g} s stroke) | {p50:.0f} / {p95:.0f} ms; {during:g} updates")
     return 0
 
 

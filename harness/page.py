@@ -2,6 +2,8 @@
 
 import time
 
+import numpy as np
+
 from harness.people import STROKES
 
 CHROMIUM_FLAGS = [
@@ -10,10 +12,34 @@ CHROMIUM_FLAGS = [
 ]
 TOP_LABEL = '#probabilities [data-testid="label-output-value"]'
 
+# Added to every page before its own scripts: the page's clock at each pointer down and up, and at each
+# change of what the chart shows (the top digit, then each digit with its percentage, a line each), and
+# each request's start and end, read by `timeline`.
+TIMELINE_JS = r"""
+window.__timeline = {downs: [], ups: [], chart: [], requests: []};
+const __ANSWER = '[data-testid="label-output-value"], [data-testid$="-confidence-set"]';
+addEventListener("pointerdown", () => __timeline.downs.push(performance.now()), true);
+addEventListener("pointerup", () => __timeline.ups.push(performance.now()), true);
+const __watchChart = () => {
+  const chart = document.querySelector("#probabilities");
+  if (!chart || chart.__watched) return;
+  chart.__watched = true;
+  let shown = null;
+  new MutationObserver(() => {  // the answer only: not the timer Gradio shows in the chart while it waits
+    const text = [...chart.querySelectorAll(__ANSWER)].map(e => e.textContent.trim()).join("\n");
+    if (text !== shown) { shown = text; __timeline.chart.push([performance.now(), text]); }
+  }).observe(chart, {subtree: true, childList: true, characterData: true, attributes: true});
+};
+new MutationObserver(__watchChart).observe(document, {childList: true, subtree: true});
+new PerformanceObserver(list => list.getEntries().forEach(
+  e => __timeline.requests.push([e.startTime, e.name, e.responseEnd]))).observe({type: "resource", buffered: true});
+"""
+
 
 def open_page(browser, url: str):
     """A new page on the app, loaded, with page errors collected in page.errors."""
     page = browser.new_page(viewport={"width": 1200, "height": 950})
+    page.add_init_script(TIMELINE_JS)
     page.errors = []
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
     page.goto(url)
@@ -21,14 +47,15 @@ def open_page(browser, url: str):
     return page
 
 
-def draw_digit(page, digit: int, center: float = 0.5, size: float = 0.55) -> float:
+def draw_digit(page, digit: int, center: float = 0.5, size: float = 0.55, seconds: float | None = None) -> float:
     """Draw `digit` with the mouse as a person would; return the time of the last mouse-up."""
-    return draw(page, STROKES[digit], center, size)
+    return draw(page, STROKES[digit], center, size, seconds)
 
 
-def draw(page, strokes, center: float = 0.5, size: float = 0.55) -> float:
-    """Draw strokes given in a unit square, `size` of the canvas tall, centred at `center` of its width;
-    return the time of the last mouse-up."""
+def draw(page, strokes, center: float = 0.5, size: float = 0.55, seconds: float | None = None) -> float:
+    """Draw strokes given in a unit square, `size` of the canvas tall, centred at `center` of its width,
+    each stroke taking about `seconds` (default: as fast as the mouse moves); return the time of the
+    last mouse-up."""
     box = page.locator("#sketchpad canvas").first.bounding_box()
     side = size * min(box["width"], box["height"])
     canvas_left = box["x"] + (box["width"] - min(box["width"], box["height"])) / 2
@@ -39,11 +66,46 @@ def draw(page, strokes, center: float = 0.5, size: float = 0.55) -> float:
         points = [(left + x * side * 0.8, top + y * side) for x, y in stroke]
         page.mouse.move(*points[0])
         page.mouse.down()
-        for point in points[1:]:
-            page.mouse.move(*point, steps=6)
+        if seconds is None:
+            for point in points[1:]:
+                page.mouse.move(*point, steps=6)
+        else:  # a steady hand: wherever the pen should be by now, as often as the browser takes a move
+            along = np.cumsum([0.0] + [float(np.hypot(b[0] - a[0], b[1] - a[1])) for a, b in zip(points, points[1:])])
+            start = time.perf_counter()
+            while (elapsed := time.perf_counter() - start) < seconds:
+                distance = elapsed / seconds * along[-1]
+                page.mouse.move(float(np.interp(distance, along, [x for x, _ in points])),
+                                float(np.interp(distance, along, [y for _, y in points])))
+            page.mouse.move(*points[-1])
         page.mouse.up()
         released = time.perf_counter()
     return released
+
+
+def timeline(page) -> dict:
+    """What TIMELINE_JS recorded: page-clock milliseconds of pointer downs and ups, [time, text] of each
+    change of the chart, [time, url] of each request; and the page's clock now."""
+    return page.evaluate("({...window.__timeline, now: performance.now()})")
+
+
+QUIET = 0.8  # seconds without a chart change after which the chart has settled
+
+
+def settle(page, since: float) -> dict:
+    """Wait until the chart has not changed for QUIET seconds; return this drawing's timings (page clock, ms)."""
+    while True:
+        recorded = timeline(page)
+        changes = [(t, text) for t, text in recorded["chart"] if t > since]
+        last = max([t for t, _ in changes] + [u for u in recorded["ups"] if u > since])
+        if recorded["now"] - last > QUIET * 1000:
+            break
+        time.sleep(0.05)
+    downs = [t for t in recorded["downs"] if t > since]
+    ups = [t for t in recorded["ups"] if t > since]
+    final_time, final_text = changes[-1] if changes else (ups[-1], "")
+    during = sum(1 for t, _ in changes if any(d < t < u for d, u in zip(downs, ups)))
+    return {"final_ms": max(0.0, final_time - ups[-1]), "during": during, "answer": final_text.split("\n")[0].strip(),
+            "requests": [url.split("?")[0] for t, url, _ in recorded["requests"] if t > since]}
 
 
 def clear_canvas(page) -> None:

@@ -25,6 +25,10 @@ from mnist_cnn.errors import InputError
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """Uploads larger than this are refused before decoding."""
 
+MAX_REQUEST_BYTES = MAX_FILE_BYTES * 4 // 3 + 2**20
+"""The largest request body a server of these models needs to read: a MAX_FILE_BYTES image sent as base64
+text, with room for the JSON around it. Anything larger is refused before it is read."""
+
 MAX_PIXELS = 50_000_000
 """Images with more pixels than this (about 7000x7000) are refused before decoding."""
 

@@ -139,8 +139,9 @@ def test_page_shows_the_hint_for_an_empty_canvas():
     buffer = io.BytesIO()
     Image.new("RGBA", (140, 140), "white").save(buffer, format="PNG")
     url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
-    chart, verdict, model_input, digits, current = app.on_stroke(url)
+    chart, verdict, model_input, digits, current, *inside = app.on_stroke(url, False)
     assert chart is None and model_input is None and current is None and digits == "" and "Draw a digit" in verdict
+    assert all(isinstance(out, type(app.gr.skip())) for out in inside)  # the inside view is closed
 
 
 def test_inside_view_computes_nothing_while_closed_and_every_layer_when_open(tmp_path):
@@ -149,7 +150,7 @@ def test_inside_view_computes_nothing_while_closed_and_every_layer_when_open(tmp
 
     path = tmp_path / "three.png"
     draw_number("3").save(path)
-    *_, current = app.on_upload(str(path))
+    *answer, current = app.on_upload(str(path), False)[:len(app.fields(app.Answer))]
     assert current.shape == (28, 28)
     assert all(isinstance(out, type(app.gr.skip())) for out in app.on_inside(False, current))
     *pictures, units = app.on_inside(True, current)
@@ -163,8 +164,9 @@ def test_a_number_on_the_page_shows_each_digits_probabilities(tmp_path):
 
     path = tmp_path / "year.png"
     draw_number("2024").save(path)
-    chart, verdict, model_input, digits, current = app.on_upload(str(path))
+    chart, verdict, model_input, digits, current, *inside = app.on_upload(str(path), True)
     assert chart is None and verdict.startswith("# 2024")
+    assert "The network answers **2**" in inside[-1]  # the inside view, open, shows the first digit
     assert digits.startswith("| digit | 1: **2** | 2: **0** | 3: **2** | 4: **4** |")
     assert digits.count("\n| ") == 10 and model_input.width > 3 * model_input.height
 

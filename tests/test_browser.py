@@ -8,7 +8,16 @@ import pytest
 from playwright.sync_api import expect
 
 from harness.drawings import face_strokes
-from harness.page import CHROMIUM_FLAGS, clear_canvas, draw, draw_digit, open_page, top_label, wait_for_label
+from harness.page import (
+    CHROMIUM_FLAGS,
+    clear_canvas,
+    draw,
+    draw_digit,
+    open_page,
+    settle,
+    top_label,
+    wait_for_label,
+)
 from harness.people import stroke_digit
 
 pytestmark = pytest.mark.browser
@@ -106,3 +115,35 @@ def test_a_smiley_face_is_not_read_as_a_number(page):
     draw(page, face, size=0.6)
     expect(page.locator("#verdict")).to_contain_text("Not sure", timeout=10_000)
     expect(page.locator("#verdict")).to_contain_text("inside others")
+
+
+def test_the_chart_follows_the_pen_and_settles_on_the_whole_drawing(page):
+    # Gradio's image editor object, which page.js reads the drawing from: not a public API, so an upgrade
+    # that moves it must fail here.
+    editor = "window.editor && window.editor.app.renderer.extract && window.editor.image_container"
+    assert page.evaluate(f"Boolean({editor})")
+    since = page.evaluate("performance.now()")
+    draw_digit(page, 0, seconds=1.2)
+    timings = settle(page, since)
+    assert timings["during"] >= 2  # answers on the drawing so far while the pen moves (about 5 here)
+    assert timings["answer"] == "0"  # and the last one is for the whole drawing
+    expect(page.locator("#verdict h1")).to_have_text("0")
+
+
+def test_undo_goes_back_to_the_answer_before_the_last_stroke(page):
+    draw_digit(page, 1)
+    assert wait_for_label(page, "1")[0] == "1"
+    draw(page, [[(0.1, 0.5), (0.9, 0.5)]], center=0.5)  # a bar across the 1
+    label, _ = wait_for_label(page, previous="1")
+    assert label != "1"
+    page.locator("#sketchpad button[aria-label='Undo']").click()
+    assert wait_for_label(page, "1")[0] == "1"
+
+
+def test_nothing_is_asked_for_the_inside_view_while_it_is_closed(page):
+    since = page.evaluate("performance.now()")
+    draw_digit(page, 7)
+    timings = settle(page, since)
+    assert timings["answer"] == "7"
+    assert not [url for url in timings["requests"] if "queue/" in url]  # only the drawing's own request
+    assert page.locator("#saliency img").count() == 0

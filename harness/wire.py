@@ -1,0 +1,173 @@
+"""Requests as they travel on the wire, for the tests and the soak benchmark: the page's own stroke
+event (Gradio's queue protocol, which gradio_client does not speak for a page's private events), the
+API through Gradio's plain HTTP routes (`/call/NAME`, one event stream per call, as curl users call
+it), and bodies too large to read.
+
+Each call returns an `Outcome`: what came back, sorted into the kinds the soak counts.
+"""
+
+import base64
+import json
+import secrets
+import select
+import socket
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+
+API = "/gradio_api"
+
+
+@dataclass
+class Outcome:
+    """kind: "answer" (the app's outputs), "error" (the app's one sentence), "busy" (HTTP 503: queue
+    full), "refused" (HTTP 413), "timeout", or "failed" (anything else: a broken connection, a 500)."""
+
+    kind: str
+    detail: object = None
+    seconds: float = 0.0
+
+
+def data_url(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+@dataclass
+class Event:
+    """One of the page's events, as the browser calls it."""
+
+    fn_index: int
+    trigger: int
+    inputs: int
+    queued: bool
+
+
+def stroke_event(url: str) -> Event:
+    """The page's stroke event, read from the page's config."""
+    config = httpx.get(f"{url}/config", timeout=10).json()
+    for dependency in config["dependencies"]:
+        if dependency.get("api_name") == "on_stroke":
+            return Event(dependency["id"], dependency["targets"][0][0], len(dependency["inputs"]),
+                         dependency.get("queue") is not False)
+    raise LookupError("the page has no on_stroke event")
+
+
+def page_event(url: str, event: Event, text: str, timeout: float = 30) -> Outcome:
+    """Send `text` (a canvas PNG as a data URL) through the page's stroke event, as the browser does: in one
+    request when the event skips the queue; else join the queue and read the session's stream to the answer.
+    The event's other inputs (the inside view's state) are left to their defaults."""
+    start = time.perf_counter()
+    session = secrets.token_hex(6)
+    body = {"data": [text] + [None] * (event.inputs - 1), "event_data": None, "fn_index": event.fn_index,
+            "trigger_id": event.trigger, "session_hash": session}
+    try:
+        with httpx.Client(timeout=timeout) as client:
+            if not event.queued:
+                ran = client.post(f"{url}{API}/run/predict", json=body)
+                if ran.status_code == 200:
+                    return Outcome("answer", ran.json()["data"], time.perf_counter() - start)
+                error = ran.json().get("error") if ran.headers.get("content-type", "").endswith("json") else None
+                kind = "error" if ran.status_code == 500 and error else _kind_of(ran.status_code)
+                return Outcome(kind, error or ran.text, time.perf_counter() - start)
+            joined = client.post(f"{url}{API}/queue/join", json=body)
+            if joined.status_code != 200:
+                return Outcome(_kind_of(joined.status_code), joined.text, time.perf_counter() - start)
+            with client.stream("GET", f"{url}{API}/queue/data", params={"session_hash": session}) as stream:
+                for line in stream.iter_lines():
+                    if time.perf_counter() - start > timeout:
+                        return Outcome("timeout", None, time.perf_counter() - start)
+                    if not line.startswith("data:"):
+                        continue
+                    message = json.loads(line[5:])
+                    if message.get("msg") == "process_completed":
+                        output = message.get("output", {})
+                        kind = "answer" if message.get("success") else "error"
+                        return Outcome(kind, output.get("data") if kind == "answer" else output.get("error"),
+                                       time.perf_counter() - start)
+    except httpx.TimeoutException:
+        return Outcome("timeout", None, time.perf_counter() - start)
+    except httpx.HTTPError as exc:
+        return Outcome("failed", repr(exc), time.perf_counter() - start)
+    return Outcome("failed", "the event stream ended without an answer", time.perf_counter() - start)
+
+
+def api_call(url: str, api_name: str, value, timeout: float = 30) -> Outcome:
+    """Call an API endpoint with one input (text, or bytes uploaded first as a file) over plain HTTP."""
+    start = time.perf_counter()
+    try:
+        with httpx.Client(timeout=timeout) as client:
+            if isinstance(value, bytes):
+                uploaded = client.post(f"{url}{API}/upload", files={"files": ("image.png", value, "image/png")})
+                if uploaded.status_code != 200:
+                    return Outcome(_kind_of(uploaded.status_code), uploaded.text, time.perf_counter() - start)
+                value = {"path": uploaded.json()[0], "meta": {"_type": "gradio.FileData"}}
+            called = client.post(f"{url}{API}/call/{api_name}", json={"data": [value]})
+            if called.status_code != 200:
+                return Outcome(_kind_of(called.status_code), called.text, time.perf_counter() - start)
+            event = None
+            with client.stream("GET", f"{url}{API}/call/{api_name}/{called.json()['event_id']}") as stream:
+                for line in stream.iter_lines():
+                    if line.startswith("event:"):
+                        event = line[6:].strip()
+                    elif line.startswith("data:") and event in ("complete", "error"):
+                        data = json.loads(line[5:])
+                        kind = "answer" if event == "complete" else "error"
+                        return Outcome(kind, data[0] if kind == "answer" else data, time.perf_counter() - start)
+    except httpx.TimeoutException:
+        return Outcome("timeout", None, time.perf_counter() - start)
+    except httpx.HTTPError as exc:
+        return Outcome("failed", repr(exc), time.perf_counter() - start)
+    return Outcome("failed", "the event stream ended without an answer", time.perf_counter() - start)
+
+
+def _kind_of(status: int) -> str:
+    return {413: "refused", 503: "busy"}.get(status, "failed")
+
+
+def oversized(url: str, size: int, route: str = f"{API}/queue/join", chunked: bool = False,
+              timeout: float = 30) -> Outcome:
+    """POST a body of `size` bytes of junk to `route`, sent 1 MB at a time the way a slow client would,
+    and stop sending as soon as the server answers. With `chunked`, no Content-Length is given."""
+    start = time.perf_counter()
+    parts = urlsplit(url)
+    framing = "Transfer-Encoding: chunked" if chunked else f"Content-Length: {size}"
+    head = f"POST {route} HTTP/1.1\r\nHost: {parts.netloc}\r\nContent-Type: application/json\r\n{framing}\r\n\r\n"
+    piece = b"x" * 2**20
+    if chunked:
+        piece = f"{len(piece):x}\r\n".encode() + piece + b"\r\n"
+    reply = b""
+    with socket.create_connection((parts.hostname, parts.port), timeout=timeout) as sock:
+        sock.sendall(head.encode())
+        sent = 0
+        try:
+            while sent < size and not select.select([sock], [], [], 0)[0]:
+                sock.sendall(piece)
+                sent += 2**20
+            if chunked and sent >= size:
+                sock.sendall(b"0\r\n\r\n")
+        except OSError:
+            pass  # the server answered and closed while the body was still going out
+        try:
+            while b"\r\n\r\n" not in reply or len(reply) < reply.index(b"\r\n\r\n") + 4 + _length(reply):
+                data = sock.recv(65536)
+                if not data:
+                    break
+                reply += data
+        except TimeoutError:
+            return Outcome("timeout", None, time.perf_counter() - start)
+        except OSError as exc:
+            return Outcome("failed", repr(exc), time.perf_counter() - start)
+    if not reply.startswith(b"HTTP/1.1 "):
+        return Outcome("failed", reply[:200], time.perf_counter() - start)
+    body = reply.split(b"\r\n\r\n", 1)[1].decode(errors="replace")
+    return Outcome(_kind_of(int(reply.split()[1])), body, time.perf_counter() - start)
+
+
+def _length(reply: bytes) -> int:
+    for line in reply.split(b"\r\n\r\n", 1)[0].split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return int(value)
+    return 0

@@ -1,0 +1,77 @@
+"""A public link under the public: oversized bodies, a minute of mixed traffic, 32 clients against a small queue.
+
+Each test starts its own app, so that its memory and its queue are the test's alone.
+"""
+
+import io
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from benchmarks.soak import resident_mb, run_soak
+from harness.people import stroke_digit
+from harness.server import start_app, stop_app
+from harness.wire import data_url, oversized, page_event, stroke_event
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def own_app(request):
+    process, url = start_app(*getattr(request, "param", ()))
+    yield process, url
+    stop_app(process)
+
+
+def drawn(digit: int) -> str:
+    buffer = io.BytesIO()
+    stroke_digit(digit, np.random.default_rng(digit), canvas=280, width=14).save(buffer, format="PNG")
+    return data_url(buffer.getvalue())
+
+
+def test_four_300_mb_bodies_at_once_are_refused_unread_and_the_next_drawing_is_answered(own_app):
+    process, url = own_app
+    event = stroke_event(url)
+    assert page_event(url, event, drawn(2)).kind == "answer"  # warm: the first answer allocates what it needs
+    before = resident_mb(process.pid)
+    peak = [before]
+    outcomes = []
+
+    def send():
+        outcomes.append(oversized(url, 300 * 2**20))
+
+    senders = [threading.Thread(target=send) for _ in range(4)]
+    for sender in senders:
+        sender.start()
+    while any(s.is_alive() for s in senders):
+        peak[0] = max(peak[0], resident_mb(process.pid))
+        time.sleep(0.02)
+    assert [o.kind for o in outcomes] == ["refused"] * 4
+    assert all("not read" in o.detail for o in outcomes)
+    assert max(peak[0], resident_mb(process.pid)) - before <= 100  # the issue's bound; in practice about 0 MB
+    answer = page_event(url, event, drawn(5))
+    assert answer.kind == "answer" and answer.detail[0]["label"] == "5"
+
+
+def test_a_minute_of_mixed_traffic_loses_nothing(own_app):
+    process, url = own_app
+    tally, memory = run_soak(url, seconds=60, clients=8, pid=process.pid)
+    assert tally.lost() == 0, dict(tally.outcomes)
+    assert tally.valid_errors() == 0 and tally.busy() == 0, dict(tally.outcomes)
+    assert sum(tally.outcomes["page drawing"].values()) > 100  # traffic really flowed (about 600 here)
+    assert set(tally.outcomes["oversized body"]) == {"refused"}
+    assert set(tally.outcomes["hostile file"]) <= {"answer", "error", "refused"}
+    assert sum(tally.wrong.values()) == 0
+    assert len(memory) >= 2
+
+
+@pytest.mark.parametrize("own_app", [("--queue-size", "4")], indirect=True)
+def test_32_clients_against_a_small_queue_are_answered_or_told_it_is_busy(own_app):
+    process, url = own_app
+    tally, _ = run_soak(url, seconds=20, clients=32, timeout=30, pid=process.pid)
+    assert tally.lost() == 0, dict(tally.outcomes)  # every request came back, within 30 s
+    assert tally.valid_errors() == 0, dict(tally.outcomes)
+    assert tally.busy() > 0  # the queue's bound was reached, and said so
+    assert tally.outcomes["page drawing"]["answer"] > 0
