@@ -45,8 +45,20 @@ SESSIONS = 300
 CACHE_CLEANUP = (600, 3600)
 PICTURE = {"interactive": False, "format": "png", "buttons": []}
 
-# Runs once in the browser when the page loads (page.js says what it fixes in Gradio's sketchpad).
+# Runs once in the browser when the page loads (page.js says what it does).
 PAGE_JS = (HERE / "page.js").read_text()
+# The chart page.js draws: one row per digit, 0 to 9, a bar as long as its probability, the winner marked.
+CHART_CSS = """
+.bars { display: grid; gap: 3px; margin-top: 1.8em; font-variant-numeric: tabular-nums; }
+.bar { display: grid; grid-template-columns: 1.5em 1fr 3.5em; align-items: center; gap: 6px; }
+.bar .digit { font-weight: 600; text-align: center; }
+.bar .track { height: 1.1em; background: var(--block-background-fill, #f3f4f6); border-radius: 3px; overflow: hidden; }
+.bar .fill { display: block; height: 100%; width: 0; background: #9ca3af; transition: width 60ms linear; }
+.bar.top .fill { background: var(--color-accent, #f97316); }
+.bar.top .digit, .bar.top .value { font-weight: 700; }
+.bar .value { text-align: right; }
+.bars.unsure .bar.top .fill { background: #9ca3af; }
+"""
 
 
 class RawImage(gr.Image):
@@ -103,7 +115,7 @@ def digits_table(reading: Reading) -> str:
 class Answer:
     """What the page shows for one reading; each field fills the component of the same name in `page`."""
 
-    chart: dict | None = None
+    reading: dict | None = None  # what the chart shows (page.js draws it), as /predict_number answers
     verdict: str = f"### {HINT}"
     model_input: Image.Image | None = None
     digits: str = ""
@@ -117,14 +129,14 @@ def show(reading: Reading) -> tuple:
     """The page's outputs for one reading, in the order of Answer's fields."""
     digits = reading.digits
     if not digits:
-        return Answer().values()
+        return Answer(reading=reading.to_json()).values()
     if len(digits) == 1:
         d = digits[0]
-        return Answer(chart=d.probabilities, verdict=verdict(d, reading.doubt), model_input=enlarged([d.model_input]),
-                      current_input=d.model_input).values()
+        return Answer(reading=reading.to_json(), verdict=verdict(d, reading.doubt),
+                      model_input=enlarged([d.model_input]), current_input=d.model_input).values()
     inputs = [d.model_input for d in digits]
-    return Answer(verdict=number_verdict(reading), model_input=enlarged(inputs), digits=digits_table(reading),
-                  current_input=inputs[0]).values()
+    return Answer(reading=reading.to_json(), verdict=number_verdict(reading), model_input=enlarged(inputs),
+                  digits=digits_table(reading), current_input=inputs[0]).values()
 
 
 @contextlib.contextmanager
@@ -184,10 +196,17 @@ def with_inside(answer: tuple, is_open: bool) -> tuple:
 
 
 def on_stroke(data_url: str | None, is_open: bool):
-    """A PNG of the canvas, sent by the browser while the pen moves and after each stroke, undo or clear."""
+    """A PNG of the canvas, sent by the browser after each stroke, undo or clear: everything but the chart,
+    which page.js has already drawn from `read_drawing`."""
     if not data_url:
         return tuple(gr.skip() for _ in range(len(fields(Answer)) + len(INSIDE_VIEWS) + 1))
-    return with_inside(show(read(image_bytes(data_url))), is_open)
+    return (gr.skip(), *with_inside(show(read(image_bytes(data_url))), is_open)[1:])
+
+
+def read_drawing(data_url: str) -> dict:
+    """The chart's answer for a PNG of the canvas, sent by the browser while the pen moves and after each change:
+    the reading as /predict_number gives it, with no digits for an empty canvas. Off the queue: about 10 ms."""
+    return read(image_bytes(data_url)).to_json()
 
 
 def on_upload(path: str | None, is_open: bool):
@@ -271,7 +290,8 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
         with gr.Column():
             page = {
                 "verdict": gr.Markdown(Answer.verdict, elem_id="verdict"),
-                "chart": gr.Label(num_top_classes=10, elem_id="probabilities", label="Probabilities"),
+                "chart": gr.HTML('<div class="bars"></div>', elem_id="probabilities", label="Probabilities",
+                                 show_label=True, container=True, css_template=CHART_CSS),
                 "model_input": gr.Image(elem_id="model-input", label="What the network sees (28x28 per digit)",
                                         height=200, **PICTURE),
                 "digits": gr.Markdown(elem_id="digits"),
@@ -286,6 +306,7 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
         inside_outputs.append(gr.Markdown(elem_id="units"))
         gr.Markdown(LESSONS["units"])
     stroke_data = gr.Textbox(elem_id="stroke-data", visible="hidden")
+    page["reading"] = gr.JSON(visible="hidden", elem_id="reading")
     page["current_input"] = gr.State(None)
     inside_open = gr.State(False)
     outputs = [page[f.name] for f in fields(Answer)] + inside_outputs
@@ -298,9 +319,11 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
     inside_view.expand(lambda: True, outputs=inside_open, **private).success(
         on_inside, inputs=[inside_open, page["current_input"]], outputs=inside_outputs, **private)
     inside_view.collapse(lambda: False, outputs=inside_open, **private)
+    page["reading"].change(None, inputs=page["reading"], js="(reading) => window.showReading(reading)", **private)
     gr.api(predict, api_name="predict")
     gr.api(predict_base64, api_name="predict_base64")
     gr.api(predict_number, api_name="predict_number")
+    gr.api(read_drawing, api_name="read_drawing", queue=False, api_visibility="undocumented")
     demo.load(None, js=PAGE_JS)
 
 demo.queue(default_concurrency_limit=CONCURRENCY, max_size=ARGS.queue_size)

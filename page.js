@@ -1,37 +1,83 @@
 () => {
-  // Runs once in the browser when the page loads. It makes Gradio's sketchpad live:
-  // - the sketchpad starts (and returns after "clear") with no tool selected, ignoring strokes: pick the brush;
+  // Runs once in the browser when the page loads. It makes the sketchpad live and draws the chart:
+  // - Gradio's sketchpad starts (and returns after "clear") with no tool selected, ignoring strokes: pick the brush;
   // - with a change or input listener attached, the sketchpad encodes and uploads three full-size PNG layers
-  //   after every stroke, which costs most of a second. Instead a half-size PNG of the picture goes to a
-  //   hidden textbox, whose change event sends it to the server: while the pen moves (one every LIVE_MS at
-  //   most; Gradio keeps only the newest in flight), and on each change of the drawing (stroke end, undo,
-  //   clear). The sketchpad itself has no listener, so it uploads nothing.
+  //   after every stroke, which costs most of a second. So it gets no listener; this script takes a
+  //   half-size PNG of the picture itself;
+  // - while the pen moves (at most one every LIVE_MS) and at each change of the drawing, that picture goes
+  //   to the server's `read_drawing` route, off Gradio's queue; a newer drawing cancels the request in
+  //   flight, so nothing stale lands after a newer answer; the answer is drawn in the chart at once;
+  // - at each change of the drawing (stroke end, undo, clear) the picture also goes through a hidden
+  //   textbox to the page's own event, which fills in the verdict, the 28x28 input and the inside view.
   // window.editor is Gradio's image editor object (not a public API): tests/test_browser.py fails if it moves.
   const LIVE_MS = 80;
+  const READ = new URL("gradio_api/run/read_drawing", location.href);
   let hooked = null;
   let drawing = false;
   let sent = 0;
   let later = null;
-  const send = () => {
+  let asking = null;
+
+  // The chart: ten bars in the order 0 to 9 that stay in place, the winner marked, each with its percentage.
+  window.showReading = (answer) => {
+    const chart = document.querySelector("#probabilities .bars");
+    if (!chart) return;
+    const digits = (answer && answer.digits) || [];
+    const one = digits.length === 1 ? digits[0] : null;
+    if (chart.children.length !== 10) {
+      chart.innerHTML = [...Array(10).keys()].map((d) =>
+        `<div class="bar" data-digit="${d}"><span class="digit">${d}</span>` +
+        `<span class="track"><span class="fill"></span></span><span class="value"></span></div>`).join("");
+    }
+    [...chart.children].forEach((bar, d) => {
+      const p = one ? one.probabilities[String(d)] : 0;
+      bar.classList.toggle("top", Boolean(one) && one.digit === d);
+      bar.querySelector(".fill").style.width = `${(100 * p).toFixed(1)}%`;
+      bar.querySelector(".value").textContent = one ? `${Math.round(100 * p)} %` : "";
+    });
+    chart.classList.toggle("unsure", Boolean(one && one.unsure));
+    chart.dataset.answer = one ? String(one.digit) : "";
+  };
+
+  const read = (picture) => {  // a newer drawing replaces the one in flight, whose answer would be stale
+    if (asking) asking.abort();
+    const request = new XMLHttpRequest();  // one callback when the whole answer is in: no await per step
+    request.open("POST", READ);
+    request.setRequestHeader("Content-Type", "application/json");
+    request.onload = () => {
+      if (request.status === 200) window.showReading(JSON.parse(request.responseText).data[0]);
+    };  // on an error the page's own event shows what went wrong
+    request.onloadend = () => { if (asking === request) asking = null; };
+    request.send(JSON.stringify({data: [picture]}));
+    asking = request;
+  };
+  const picture = () => {
     const editor = window.editor;
-    const box = document.querySelector("#stroke-data textarea");
-    if (!editor || !editor.app || !box) return;
+    if (!editor || !editor.app) return null;
     clearTimeout(later);
     later = null;
     sent = performance.now();
-    const canvas = editor.app.renderer.extract.canvas({target: editor.image_container, resolution: 0.5});
-    box.value = canvas.toDataURL("image/png");
-    box.dispatchEvent(new Event("input", {bubbles: true}));
+    return editor.app.renderer.extract.canvas({target: editor.image_container, resolution: 0.5}).toDataURL("image/png");
   };
-  const sendWhileDrawing = () => {
+  const whileDrawing = () => {
     if (!drawing || later) return;
     const wait = sent + LIVE_MS - performance.now();
+    const send = () => { const p = drawing && picture(); if (p) read(p); };
     if (wait <= 0) send();
-    else later = setTimeout(() => { later = null; if (drawing) send(); }, wait);
+    else later = setTimeout(() => { later = null; send(); }, wait);
   };
-  const onSketchpad = (event) => event.target.closest && event.target.closest("#sketchpad canvas");
-  addEventListener("pointerdown", (event) => { drawing = Boolean(onSketchpad(event)); }, true);
-  addEventListener("pointermove", () => sendWhileDrawing(), true);
+  const changed = () => {
+    const p = picture();
+    const box = document.querySelector("#stroke-data textarea");
+    if (!p || !box) return;
+    read(p);
+    box.value = p;
+    box.dispatchEvent(new Event("input", {bubbles: true}));
+  };
+  addEventListener("pointerdown", (event) => {
+    drawing = Boolean(event.target.closest && event.target.closest("#sketchpad canvas"));
+  }, true);
+  addEventListener("pointermove", whileDrawing, true);
   addEventListener("pointerup", () => { drawing = false; }, true);
   const watch = () => {
     const root = document.querySelector("#sketchpad");
@@ -39,7 +85,7 @@
     if (brush && root.textContent.match(/select the draw tool/i)) brush.click();
     if (window.editor && window.editor !== hooked) {
       hooked = window.editor;
-      hooked.on("change", send);
+      hooked.on("change", changed);
     }
   };
   new MutationObserver(watch).observe(document.body, {childList: true, subtree: true, characterData: true});

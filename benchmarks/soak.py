@@ -2,7 +2,8 @@
 
     python -m benchmarks.soak [--minutes 10] [--clients 8] [--timeout 30] [--queue-size N] [--url URL]
 
-Each client sends, at random: drawings through the page's own stroke event, `/predict` (a file
+Each client sends, at random: drawings as the page sends them (to its chart's `read_drawing` and to its
+stroke event), `/predict` (a file
 uploaded first), `/predict_base64` and `/predict_number` (through Gradio's plain HTTP API), and now
 and then a hostile file through the page's event; one more sender posts an oversized body (300 MB with
 Content-Length, or 40 MB in chunks) every 15 s. Loopback only, bounded by time. Prints every
@@ -27,11 +28,13 @@ import numpy as np
 from harness.hostile import HOSTILE
 from harness.people import draw_number, stroke_digit
 from harness.server import start_app, stop_app
-from harness.wire import Outcome, api_call, data_url, oversized, page_event, stroke_event
+from harness.wire import Outcome, api_call, data_url, oversized, page_event, run_route, stroke_event
 
-KINDS = {"page drawing": 5, "/predict": 2, "/predict_base64": 2, "/predict_number": 2, "hostile file": 1}
-"""What a client sends, and how often (weights)."""
-VALID = ("page drawing", "/predict", "/predict_base64", "/predict_number")
+KINDS = {"page chart": 4, "page verdict": 2, "/predict": 2, "/predict_base64": 2, "/predict_number": 2,
+         "hostile file": 1}
+"""What a client sends, and how often (weights): the page's chart asks `read_drawing` while the pen moves and
+after each stroke; its verdict comes from the page's stroke event after each stroke."""
+VALID = ("page chart", "page verdict", "/predict", "/predict_base64", "/predict_number")
 OVERSIZED_EVERY = 15.0
 SAMPLE_EVERY = 30.0
 NUMBERS = ("42", "2024", "7", "310", "9586")
@@ -94,9 +97,12 @@ def client_loop(url: str, traffic: Traffic, tally: Tally, stop: float, timeout: 
     while time.monotonic() < stop:
         kind = rng.choices(kinds, weights)[0]
         digit, data = rng.choice(traffic.digits)
-        if kind == "page drawing":
+        if kind == "page chart":
+            outcome = run_route(url, "read_drawing", data_url(data), timeout)
+            right = outcome.kind == "answer" and outcome.detail[0]["number"] == str(digit)
+        elif kind == "page verdict":
             outcome = page_event(url, event, data_url(data), timeout)
-            right = outcome.kind == "answer" and outcome.detail[0]["label"] == str(digit)
+            right = outcome.kind == "answer" and outcome.detail[1].startswith(f"# {digit}\n")
         elif kind == "/predict":
             outcome = api_call(url, "predict", data, timeout)
             right = outcome.kind == "answer" and max(outcome.detail, key=outcome.detail.get) == str(digit)

@@ -10,14 +10,14 @@ CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
 ]
-TOP_LABEL = '#probabilities [data-testid="label-output-value"]'
+CHART = "#probabilities .bars"  # page.js's chart: ten bars, data-answer holds the top digit
 
-# Added to every page before its own scripts: the page's clock at each pointer down and up, and at each
-# change of what the chart shows (the top digit, then each digit with its percentage, a line each), and
-# each request's start and end, read by `timeline`.
+# Added to every page before its own scripts: the page's clock at each pointer down and up, at each change
+# of what the chart shows (the top digit, then the bars' text), at each answer page.js draws (changed or
+# not), and at each request's start and end, read by `timeline`.
 TIMELINE_JS = r"""
-window.__timeline = {downs: [], ups: [], chart: [], requests: []};
-const __ANSWER = '[data-testid="label-output-value"], [data-testid$="-confidence-set"]';
+window.__timeline = {downs: [], ups: [], chart: [], writes: [], requests: []};
+const __LABEL = '[data-testid="label-output-value"], [data-testid$="-confidence-set"]';
 addEventListener("pointerdown", () => __timeline.downs.push(performance.now()), true);
 addEventListener("pointerup", () => __timeline.ups.push(performance.now()), true);
 const __watchChart = () => {
@@ -25,8 +25,11 @@ const __watchChart = () => {
   if (!chart || chart.__watched) return;
   chart.__watched = true;
   let shown = null;
-  new MutationObserver(() => {  // the answer only: not the timer Gradio shows in the chart while it waits
-    const text = [...chart.querySelectorAll(__ANSWER)].map(e => e.textContent.trim()).join("\n");
+  new MutationObserver(() => {  // page.js's bars, or a gr.Label (the older pages): not the timer it shows
+    const bars = chart.querySelector(".bars");
+    const label = [...chart.querySelectorAll(__LABEL)].map(e => e.textContent.trim()).join("\n");
+    const text = bars ? (bars.dataset.answer || "") + "\n" + bars.textContent : label;
+    if (bars) __timeline.writes.push(performance.now());  // every answer page.js draws, changed or not
     if (text !== shown) { shown = text; __timeline.chart.push([performance.now(), text]); }
   }).observe(chart, {subtree: true, childList: true, characterData: true, attributes: true});
 };
@@ -91,20 +94,25 @@ def timeline(page) -> dict:
 QUIET = 0.8  # seconds without a chart change after which the chart has settled
 
 
-def settle(page, since: float) -> dict:
-    """Wait until the chart has not changed for QUIET seconds; return this drawing's timings (page clock, ms)."""
+def settle(page, since: float, timeout: float = 10.0) -> dict:
+    """Wait until the chart has answered the drawing made after `since` (page clock, ms) and then not changed
+    for QUIET seconds (or `timeout` seconds have passed); return the drawing's timings in ms."""
+    deadline = time.perf_counter() + timeout
     while True:
         recorded = timeline(page)
         changes = [(t, text) for t, text in recorded["chart"] if t > since]
-        last = max([t for t, _ in changes] + [u for u in recorded["ups"] if u > since])
-        if recorded["now"] - last > QUIET * 1000:
+        up = max([u for u in recorded["ups"] if u > since], default=since)
+        answered = [t for t in [*recorded["writes"], *(t for t, _ in changes)] if t > up]
+        if answered and recorded["now"] - max(answered) > QUIET * 1000 or time.perf_counter() > deadline:
             break
         time.sleep(0.05)
     downs = [t for t in recorded["downs"] if t > since]
     ups = [t for t in recorded["ups"] if t > since]
     final_time, final_text = changes[-1] if changes else (ups[-1], "")
+    drawn = [t for t in recorded["writes"] if t > ups[-1]] or [final_time]
     during = sum(1 for t, _ in changes if any(d < t < u for d, u in zip(downs, ups)))
-    return {"final_ms": max(0.0, final_time - ups[-1]), "during": during, "answer": final_text.split("\n")[0].strip(),
+    return {"final_ms": max(0.0, final_time - ups[-1]), "drawn_ms": max(0.0, drawn[-1] - ups[-1]), "during": during,
+            "answer": final_text.split("\n")[0].strip(),
             "requests": [url.split("?")[0] for t, url, _ in recorded["requests"] if t > since]}
 
 
@@ -113,9 +121,9 @@ def clear_canvas(page) -> None:
 
 
 def top_label(page) -> str | None:
-    """The chart's top class, or None while the chart is empty."""
-    label = page.locator(TOP_LABEL)
-    return label.inner_text(timeout=100).strip() if label.count() else None
+    """The chart's top digit, or None while the chart is empty."""
+    answer = page.locator(CHART).get_attribute("data-answer", timeout=1000)
+    return answer or None
 
 
 def wait_for_label(page, expected=..., previous=None, timeout: float = 10.0) -> tuple[str | None, float]:

@@ -1,7 +1,7 @@
-"""Requests as they travel on the wire, for the tests and the soak benchmark: the page's own stroke
-event (Gradio's queue protocol, which gradio_client does not speak for a page's private events), the
-API through Gradio's plain HTTP routes (`/call/NAME`, one event stream per call, as curl users call
-it), and bodies too large to read.
+"""Requests as they travel on the wire, for the tests and the soak benchmark: the page's own requests
+(its chart's `read_drawing` and its stroke event, which gradio_client does not call), the API through
+Gradio's plain HTTP routes (`/call/NAME`, one event stream per call, as curl users call it), and
+bodies too large to read.
 
 Each call returns an `Outcome`: what came back, sorted into the kinds the soak counts.
 """
@@ -65,12 +65,7 @@ def page_event(url: str, event: Event, text: str, timeout: float = 30) -> Outcom
     try:
         with httpx.Client(timeout=timeout) as client:
             if not event.queued:
-                ran = client.post(f"{url}{API}/run/predict", json=body)
-                if ran.status_code == 200:
-                    return Outcome("answer", ran.json()["data"], time.perf_counter() - start)
-                error = ran.json().get("error") if ran.headers.get("content-type", "").endswith("json") else None
-                kind = "error" if ran.status_code == 500 and error else _kind_of(ran.status_code)
-                return Outcome(kind, error or ran.text, time.perf_counter() - start)
+                return _ran(client.post(f"{url}{API}/run/predict", json=body), start)
             joined = client.post(f"{url}{API}/queue/join", json=body)
             if joined.status_code != 200:
                 return Outcome(_kind_of(joined.status_code), joined.text, time.perf_counter() - start)
@@ -91,6 +86,28 @@ def page_event(url: str, event: Event, text: str, timeout: float = 30) -> Outcom
     except httpx.HTTPError as exc:
         return Outcome("failed", repr(exc), time.perf_counter() - start)
     return Outcome("failed", "the event stream ended without an answer", time.perf_counter() - start)
+
+
+def run_route(url: str, api_name: str, text: str, timeout: float = 30) -> Outcome:
+    """Call an endpoint that skips the queue (the page's `read_drawing`) as page.js does: one POST, the answer in
+    its response."""
+    start = time.perf_counter()
+    try:
+        ran = httpx.post(f"{url}{API}/run/{api_name}", json={"data": [text]}, timeout=timeout)
+    except httpx.TimeoutException:
+        return Outcome("timeout", None, time.perf_counter() - start)
+    except httpx.HTTPError as exc:
+        return Outcome("failed", repr(exc), time.perf_counter() - start)
+    return _ran(ran, start)
+
+
+def _ran(ran: httpx.Response, start: float) -> Outcome:
+    """The Outcome of a POST to a /run/ route."""
+    if ran.status_code == 200:
+        return Outcome("answer", ran.json()["data"], time.perf_counter() - start)
+    error = ran.json().get("error") if ran.headers.get("content-type", "").endswith("json") else None
+    kind = "error" if ran.status_code == 500 and error else _kind_of(ran.status_code)
+    return Outcome(kind, error or ran.text, time.perf_counter() - start)
 
 
 def api_call(url: str, api_name: str, value, timeout: float = 30) -> Outcome:

@@ -140,8 +140,11 @@ def test_page_shows_the_hint_for_an_empty_canvas():
     Image.new("RGBA", (140, 140), "white").save(buffer, format="PNG")
     url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
     chart, verdict, model_input, digits, current, *inside = app.on_stroke(url, False)
-    assert chart is None and model_input is None and current is None and digits == "" and "Draw a digit" in verdict
-    assert all(isinstance(out, type(app.gr.skip())) for out in inside)  # the inside view is closed
+    assert model_input is None and current is None and digits == "" and "Draw a digit" in verdict
+    skip = type(app.gr.skip())
+    assert isinstance(chart, skip)  # page.js draws the chart from read_drawing
+    assert all(isinstance(out, skip) for out in inside)  # the inside view is closed
+    assert app.read_drawing(url) == {"number": "", "unsure": False, "digits": []}
 
 
 def test_inside_view_computes_nothing_while_closed_and_every_layer_when_open(tmp_path):
@@ -164,8 +167,8 @@ def test_a_number_on_the_page_shows_each_digits_probabilities(tmp_path):
 
     path = tmp_path / "year.png"
     draw_number("2024").save(path)
-    chart, verdict, model_input, digits, current, *inside = app.on_upload(str(path), True)
-    assert chart is None and verdict.startswith("# 2024")
+    reading, verdict, model_input, digits, current, *inside = app.on_upload(str(path), True)
+    assert reading["number"] == "2024" and verdict.startswith("# 2024")
     assert "The network answers **2**" in inside[-1]  # the inside view, open, shows the first digit
     assert digits.startswith("| digit | 1: **2** | 2: **0** | 3: **2** | 4: **4** |")
     assert digits.count("\n| ") == 10 and model_input.width > 3 * model_input.height

@@ -128,6 +128,9 @@ def test_the_chart_follows_the_pen_and_settles_on_the_whole_drawing(page):
     assert timings["during"] >= 2  # answers on the drawing so far while the pen moves (about 5 here)
     assert timings["answer"] == "0"  # and the last one is for the whole drawing
     expect(page.locator("#verdict h1")).to_have_text("0")
+    bars = page.locator("#probabilities .bar")
+    assert bars.evaluate_all("bars => bars.map(b => b.dataset.digit)") == list("0123456789")  # in place, 0 to 9
+    assert page.locator("#probabilities .bar.top").get_attribute("data-digit") == "0"
 
 
 def test_undo_goes_back_to_the_answer_before_the_last_stroke(page):
