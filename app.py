@@ -265,7 +265,8 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
                delete_cache=CACHE_CLEANUP) as demo:
     gr.Markdown(
         "# Handwritten digit recognition\n"
-        "Draw a digit, or a number with its digits side by side: the network answers after every stroke. "
+        "Draw a digit, or a number with its digits side by side: the chart follows your pen, "
+        "the verdict comes after each stroke. "
         "Or upload a picture or photo of one. The squares show the 28x28 images the network actually sees; "
         "when a drawing does not look like a digit, the page says so instead of guessing."
     )
