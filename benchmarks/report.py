@@ -42,7 +42,7 @@ BENCHMARKS: dict[str, list[str]] = {
     "stroke-pages": ["-m", "benchmarks.stroke_latency", "--pages", "8", "--drawings", "8", "--wiring", "live"],
     "load": ["-m", "benchmarks.load", "--clients", "8", "--seconds", "60"],
     "soak": ["-m", "benchmarks.soak", "--minutes", "10", "--clients", "8"],
-    "soak-32": ["-m", "benchmarks.soak", "--minutes", "1", "--clients", "32"],
+    "soak-many": ["-m", "benchmarks.soak", "--minutes", "1", "--clients", "32"],
 }
 
 MARKER = re.compile(r"<!-- figures: (?P<name>[a-z-]+) -->\n.*?<!-- /figures: (?P=name) -->", re.S)

@@ -178,14 +178,16 @@ def report(tally: Tally, memory: list[tuple[float, float]], args: argparse.Names
         print("\nServer resident memory:\n\n| time | resident |\n| ---: | ---: |")
         for t, mb in memory:
             print(f"| {t:.0f} s | {mb:.0f} MB |")
-    after_first = [mb for t, mb in memory if t >= 60]
-    growth = (memory[-1][1] - after_first[0]) if len(after_first) > 1 else float("nan")
+    after_first = [(t, mb) for t, mb in memory if t >= 60]
+    followed = len(after_first) > 1 and after_first[-1][0] - after_first[0][0] >= SAMPLE_EVERY
+    growth = after_first[-1][1] - after_first[0][1] if followed else float("nan")
     for (request, kind), detail in sorted(tally.examples.items()):
         if kind not in ("answer",):
             print(f"example {request} / {kind}: {detail}")
     print(f"\nheadline: soak {args.minutes:g} min, {args.clients} clients | {sum(map(len, tally.seconds.values()))} "
           f"valid answered, {tally.valid_errors()} errors on valid requests, {tally.busy()} busy, {tally.lost()} lost, "
-          f"p99 {percentile(every, 0.99):.0f} ms, memory {growth:+.0f} MB after the first minute")
+          f"p99 {percentile(every, 0.99):.0f} ms"
+          + (f", memory {growth:+.0f} MB after the first minute" if growth == growth else ""))
 
 
 def main() -> int:
