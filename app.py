@@ -25,6 +25,7 @@ from mnist_cnn.errors import CheckpointError, InputError
 from mnist_cnn.explain import LESSONS, look_inside
 from mnist_cnn.predict import NO_DIGIT, DigitClassifier, Prediction, Reading
 from mnist_cnn.preprocess import MAX_FILE_BYTES, MAX_REQUEST_BYTES
+from server_memory import start_trimming
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = sorted(str(p) for p in (HERE / "examples").glob("*.*") if p.suffix in {".png", ".jpg"})
@@ -339,6 +340,7 @@ def launch(args: argparse.Namespace) -> None:
                         app_kwargs={"middleware": [Middleware(BodyLimit, limit=MAX_REQUEST_BYTES)]})
     except OSError as exc:
         sys.exit(f"Cannot start: {exc}")
+    start_trimming()
     print(f"* Running on local URL:  {demo.local_url}", flush=True)
     if args.share:
         if demo.share_url:
