@@ -17,11 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from harness.people import stroke_digit
-from harness.server import start_app, stop_app
-
-
-def resident_mb(pid: int) -> float:
-    return int(Path(f"/proc/{pid}/status").read_text().split("VmRSS:")[1].split()[0]) / 1024
+from harness.server import resident_mb, start_app, stop_app
 
 
 def run_load(url: str, clients: int, seconds: float) -> dict:

@@ -12,7 +12,6 @@ A valid request that does not end in an answer is an error; "busy" (queue full) 
 """
 
 import argparse
-import io
 import os
 import random
 import statistics
@@ -20,14 +19,14 @@ import threading
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import numpy as np
 
-from harness.hostile import HOSTILE
+from harness.bench import percentile
+from harness.hostile import HOSTILE, encode
 from harness.people import draw_number, stroke_digit
-from harness.server import start_app, stop_app
+from harness.server import resident_mb, start_app, stop_app
 from harness.wire import Outcome, api_call, data_url, oversized, page_event, run_route, stroke_event
 
 KINDS = {"page chart": 4, "page verdict": 2, "/predict": 2, "/predict_base64": 2, "/predict_number": 2,
@@ -40,16 +39,6 @@ SAMPLE_EVERY = 30.0
 NUMBERS = ("42", "2024", "7", "310", "9586")
 # Hostile files small enough to send often (the 50 MB one is among the oversized bodies' kin already).
 HOSTILE_SLICE = [name for name in HOSTILE if "50 MB" not in name]
-
-
-def resident_mb(pid: int) -> float:
-    return int(Path(f"/proc/{pid}/status").read_text().split("VmRSS:")[1].split()[0]) / 1024
-
-
-def png(image) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 @dataclass
@@ -84,9 +73,9 @@ class Traffic:
     """The drawings and files the clients send, made once."""
 
     def __init__(self):
-        self.digits = [(digit, png(stroke_digit(digit, np.random.default_rng(100 + digit), canvas=280, width=14)))
-                       for digit in range(10)]
-        self.numbers = [(text, png(draw_number(text))) for text in NUMBERS]
+        drawn = (stroke_digit(digit, np.random.default_rng(100 + digit), canvas=280, width=14) for digit in range(10))
+        self.digits = [(digit, encode(image, "PNG")) for digit, image in enumerate(drawn)]
+        self.numbers = [(text, encode(draw_number(text), "PNG")) for text in NUMBERS]
         self.hostile = [(name, HOSTILE[name]()[0]) for name in HOSTILE_SLICE]
 
 
@@ -151,11 +140,6 @@ def run_soak(url: str, seconds: float, clients: int, timeout: float = 30, pid: i
     if pid is not None:
         memory.append((time.monotonic() - start, resident_mb(pid)))
     return tally, memory
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
 def report(tally: Tally, memory: list[tuple[float, float]], args: argparse.Namespace) -> None:

@@ -31,6 +31,7 @@ from pathlib import Path
 import torch
 from playwright.sync_api import sync_playwright
 
+from harness.bench import percentile
 from harness.page import CHROMIUM_FLAGS, QUIET, clear_canvas, draw_digit, open_page, settle
 from harness.server import ROOT, start_app, stop_app
 
@@ -105,11 +106,6 @@ def measure(wiring: str, args) -> dict:
     finally:
         stop_app(process)
     return {"results": results, "cpu_ms": 1000 * cpu / max(1, len(results))}
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def main() -> int:

@@ -17,6 +17,12 @@ def benchmark_parser(doc: str, n: int, what: str, seed: int) -> argparse.Argumen
     return parser
 
 
+def percentile(values: list[float], q: float) -> float:
+    """The value below which a fraction q of `values` lie (nan for none)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
 def machine() -> str:
     """The line every benchmark prints first."""
     return (f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "

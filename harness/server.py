@@ -48,6 +48,11 @@ def start_app(*args: str, env: dict | None = None, timeout: float = 90, command:
     raise AppDidNotStart(f"{' '.join(command)} did not serve {url} within {timeout} s")
 
 
+def resident_mb(pid: int) -> float:
+    """A process's resident memory in MB (Linux)."""
+    return int(Path(f"/proc/{pid}/status").read_text().split("VmRSS:")[1].split()[0]) / 1024
+
+
 def stop_app(process) -> str:
     """Stop the app and return everything it printed."""
     process.terminate()

@@ -41,7 +41,6 @@ class Event:
     fn_index: int
     trigger: int
     inputs: int
-    queued: bool
 
 
 def stroke_event(url: str) -> Event:
@@ -49,60 +48,34 @@ def stroke_event(url: str) -> Event:
     config = httpx.get(f"{url}/config", timeout=10).json()
     for dependency in config["dependencies"]:
         if dependency.get("api_name") == "on_stroke":
-            return Event(dependency["id"], dependency["targets"][0][0], len(dependency["inputs"]),
-                         dependency.get("queue") is not False)
+            if dependency.get("queue") is not False:
+                raise LookupError("the page's stroke event is on the queue; page_event sends it off the queue")
+            return Event(dependency["id"], dependency["targets"][0][0], len(dependency["inputs"]))
     raise LookupError("the page has no on_stroke event")
 
 
 def page_event(url: str, event: Event, text: str, timeout: float = 30) -> Outcome:
-    """Send `text` (a canvas PNG as a data URL) through the page's stroke event, as the browser does: in one
-    request when the event skips the queue; else join the queue and read the session's stream to the answer.
-    The event's other inputs (the inside view's state) are left to their defaults."""
-    start = time.perf_counter()
-    session = secrets.token_hex(6)
-    body = {"data": [text] + [None] * (event.inputs - 1), "event_data": None, "fn_index": event.fn_index,
-            "trigger_id": event.trigger, "session_hash": session}
-    try:
-        with httpx.Client(timeout=timeout) as client:
-            if not event.queued:
-                return _ran(client.post(f"{url}{API}/run/predict", json=body), start)
-            joined = client.post(f"{url}{API}/queue/join", json=body)
-            if joined.status_code != 200:
-                return Outcome(_kind_of(joined.status_code), joined.text, time.perf_counter() - start)
-            with client.stream("GET", f"{url}{API}/queue/data", params={"session_hash": session}) as stream:
-                for line in stream.iter_lines():
-                    if time.perf_counter() - start > timeout:
-                        return Outcome("timeout", None, time.perf_counter() - start)
-                    if not line.startswith("data:"):
-                        continue
-                    message = json.loads(line[5:])
-                    if message.get("msg") == "process_completed":
-                        output = message.get("output", {})
-                        kind = "answer" if message.get("success") else "error"
-                        return Outcome(kind, output.get("data") if kind == "answer" else output.get("error"),
-                                       time.perf_counter() - start)
-    except httpx.TimeoutException:
-        return Outcome("timeout", None, time.perf_counter() - start)
-    except httpx.HTTPError as exc:
-        return Outcome("failed", repr(exc), time.perf_counter() - start)
-    return Outcome("failed", "the event stream ended without an answer", time.perf_counter() - start)
+    """Send `text` (a canvas PNG as a data URL) through the page's stroke event as the browser does: one request
+    off the queue. The event's other inputs (the inside view's state) are left to their defaults."""
+    return _run(url, "predict", {"data": [text] + [None] * (event.inputs - 1), "event_data": None,
+                                 "fn_index": event.fn_index, "trigger_id": event.trigger,
+                                 "session_hash": secrets.token_hex(6)}, timeout)
 
 
 def run_route(url: str, api_name: str, text: str, timeout: float = 30) -> Outcome:
-    """Call an endpoint that skips the queue (the page's `read_drawing`) as page.js does: one POST, the answer in
-    its response."""
+    """Call an endpoint that skips the queue (the page's `read_drawing`) as page.js does."""
+    return _run(url, api_name, {"data": [text]}, timeout)
+
+
+def _run(url: str, name: str, body: dict, timeout: float) -> Outcome:
+    """POST to a /run/ route (off the queue): one request, the answer in its response."""
     start = time.perf_counter()
     try:
-        ran = httpx.post(f"{url}{API}/run/{api_name}", json={"data": [text]}, timeout=timeout)
+        ran = httpx.post(f"{url}{API}/run/{name}", json=body, timeout=timeout)
     except httpx.TimeoutException:
         return Outcome("timeout", None, time.perf_counter() - start)
     except httpx.HTTPError as exc:
         return Outcome("failed", repr(exc), time.perf_counter() - start)
-    return _ran(ran, start)
-
-
-def _ran(ran: httpx.Response, start: float) -> Outcome:
-    """The Outcome of a POST to a /run/ route."""
     if ran.status_code == 200:
         return Outcome("answer", ran.json()["data"], time.perf_counter() - start)
     error = ran.json().get("error") if ran.headers.get("content-type", "").endswith("json") else None

@@ -3,16 +3,16 @@
 Each test starts its own app, so that its memory and its queue are the test's alone.
 """
 
-import io
 import threading
 import time
 
 import numpy as np
 import pytest
 
-from benchmarks.soak import resident_mb, run_soak
+from benchmarks.soak import run_soak
+from harness.hostile import encode
 from harness.people import stroke_digit
-from harness.server import start_app, stop_app
+from harness.server import resident_mb, start_app, stop_app
 from harness.wire import data_url, oversized, page_event, run_route, stroke_event
 
 pytestmark = pytest.mark.slow
@@ -26,9 +26,7 @@ def own_app(request):
 
 
 def drawn(digit: int) -> str:
-    buffer = io.BytesIO()
-    stroke_digit(digit, np.random.default_rng(digit), canvas=280, width=14).save(buffer, format="PNG")
-    return data_url(buffer.getvalue())
+    return data_url(encode(stroke_digit(digit, np.random.default_rng(digit), canvas=280, width=14), "PNG"))
 
 
 def test_four_300_mb_bodies_at_once_are_refused_unread_and_the_next_drawing_is_answered(own_app):
