@@ -21,15 +21,17 @@ from PIL import Image
 from starlette.middleware import Middleware
 
 from body_limit import BodyLimit
+from mnist_cnn.config import ARTICLE_CHECKPOINT
 from mnist_cnn.errors import CheckpointError, InputError
-from mnist_cnn.explain import LESSONS, look_inside
+from mnist_cnn.explain import look_inside
 from mnist_cnn.predict import NO_DIGIT, DigitClassifier, Prediction, Reading
-from mnist_cnn.preprocess import MAX_FILE_BYTES, MAX_REQUEST_BYTES
+from mnist_cnn.preprocess import MAX_FILE_BYTES, MAX_REQUEST_BYTES, naive_input
+from page_text import ENGLISH, TEXTS, language, say
 from server_memory import start_trimming
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = sorted(str(p) for p in (HERE / "examples").glob("*.*") if p.suffix in {".png", ".jpg"})
-HINT = "Draw a digit (0-9) on the canvas, or a number, or upload a picture of one."
+I18N = gr.I18n(**TEXTS)  # every fixed text on the page, in the browser's language (page_text.py)
 CANVAS = 280
 # One request is a millisecond of model time; a single thread per request serves several visitors at once.
 TORCH_THREADS = 1
@@ -54,11 +56,30 @@ CHART_CSS = """
 .bar { display: grid; grid-template-columns: 1.5em 1fr 3.5em; align-items: center; gap: 6px; }
 .bar .digit { font-weight: 600; text-align: center; }
 .bar .track { height: 1.1em; background: var(--block-background-fill, #f3f4f6); border-radius: 3px; overflow: hidden; }
-.bar .fill { display: block; height: 100%; width: 0; background: #9ca3af; transition: width 60ms linear; }
+.bar .fill { display: block; height: 100%; width: var(--p, 0); background: #9ca3af; transition: width 60ms linear; }
 .bar.top .fill { background: var(--color-accent, #f97316); }
 .bar.top .digit, .bar.top .value { font-weight: 700; }
-.bar .value { text-align: right; }
+.bar .value { text-align: right; min-height: 1.2em; white-space: nowrap; }
 .bars.unsure .bar.top .fill { background: #9ca3af; }
+.answer { font-size: 2.2em; font-weight: 700; min-height: 1.3em; }
+.answer .percent { font-size: 0.5em; font-weight: 400; margin-left: 0.4em; }
+"""
+# Phones: the verdict and the chart (its bars standing, side by side) come above the canvas, so they stay in view
+# while a finger draws, and a finger on the canvas draws instead of scrolling the page.
+PAGE_CSS = """
+#sketchpad canvas { touch-action: none; }
+#verdict { min-height: 6.5em; }
+@media (max-width: 640px) {
+  #answer { order: -1; }
+  #verdict h1, #verdict h3, #verdict p { margin: 0; }
+  #probabilities .bars, #article-model .bars { grid-template-columns: repeat(10, 1fr); margin-top: 1.2em; }
+  #probabilities .bar, #article-model .bar { grid-template-columns: none; grid-template-rows: auto 56px auto;
+    justify-items: center; gap: 2px; }
+  #probabilities .bar .track, #article-model .bar .track { order: -1; height: 56px; width: 70%; display: flex;
+    align-items: flex-end; }
+  #probabilities .bar .fill, #article-model .bar .fill { width: 100%; height: var(--p, 0); }
+  #probabilities .bar .value, #article-model .bar .value { font-size: 0.65em; text-align: center; }
+}
 """
 
 
@@ -88,24 +109,26 @@ def enlarged(model_inputs: list[np.ndarray], height: int = 196) -> Image.Image:
     return image.resize((height * image.width // image.height, height), Image.Resampling.NEAREST)
 
 
-def verdict(result: Prediction, doubt: str | None = None) -> str:
+def verdict(result: Prediction, doubt: str | None, lang: str) -> str:
     """One digit in words: the digit and its confidence, or why none is asserted."""
+    percent = f"{result.confidence * 100:.0f}"
     if doubt or result.unsure:
-        return f"### Not sure\n{doubt or result.message}"
-    return f"# {result.digit}\nconfidence {result.confidence * 100:.1f} %"
+        why = say(lang, doubt) if doubt else say(lang, "unsure", digit=result.digit, percent=percent)
+        return f"### {say(lang, 'not_sure')}\n{why}"
+    return f"# {result.digit}\n{say(lang, 'confidence', percent=f'{result.confidence * 100:.1f}')}"
 
 
-def number_verdict(reading: Reading) -> str:
+def number_verdict(reading: Reading, lang: str) -> str:
     """A whole number in words, ? for each digit the network is unsure of."""
     number = "".join("?" if d.unsure else str(d.digit) for d in reading.digits)
-    note = "\n? = not clearly a digit: see the table" if reading.unsure else ""
-    return f"# {number}\n{len(reading.digits)} digits, read left to right{note}"
+    note = f"\n{say(lang, 'question_mark')}" if reading.unsure else ""
+    return f"# {number}\n{say(lang, 'digits_read', count=len(reading.digits))}{note}"
 
 
-def digits_table(reading: Reading) -> str:
+def digits_table(reading: Reading, lang: str) -> str:
     """Each digit's ten probabilities as a Markdown table: one column per position, one row per digit."""
     heads = [f"{place}: **{'?' if d.unsure else d.digit}**" for place, d in enumerate(reading.digits, start=1)]
-    rows = ["| digit | " + " | ".join(heads) + " |", "|---" * (len(heads) + 1) + "|"]
+    rows = [f"| {say(lang, 'digit_column')} | " + " | ".join(heads) + " |", "|---" * (len(heads) + 1) + "|"]
     for digit in range(10):
         cells = " | ".join(f"{d.probabilities[str(digit)] * 100:.0f} %" for d in reading.digits)
         rows.append(f"| {digit} | {cells} |")
@@ -116,9 +139,11 @@ def digits_table(reading: Reading) -> str:
 class Answer:
     """What the page shows for one reading; each field fills the component of the same name in `page`."""
 
-    reading: dict | None = None  # what the chart shows (page.js draws it), as /predict_number answers
-    verdict: str = f"### {HINT}"
+    reading: dict | None = None  # what the charts show (page.js draws them): see `chart_reading`
+    verdict: str = I18N("hint")
     model_input: Image.Image | None = None
+    naive_input: Image.Image | None = None
+    naive_answer: str = ""
     digits: str = ""
     current_input: np.ndarray | None = None  # what the inside view looks at
 
@@ -126,33 +151,53 @@ class Answer:
         return tuple(getattr(self, f.name) for f in fields(self))
 
 
-def show(reading: Reading) -> tuple:
-    """The page's outputs for one reading, in the order of Answer's fields."""
+def chart_reading(reading: Reading) -> dict:
+    """What page.js draws: the reading as /predict_number answers it, and under "article" the article's network's
+    reading of the same 28x28 inputs."""
+    article_reading = Reading([article.judge(d.model_input) for d in reading.digits], reading.doubt)
+    return reading.to_json() | {"article": article_reading.to_json()}
+
+
+def naive_view(image, lang: str) -> tuple[Image.Image, str]:
+    """The naive 28x28 input for a picture and the network's answer on it, in words."""
+    x = naive_input(image)
+    answer = classifier.judge(x)
+    return enlarged([x]), say(lang, "naive_answer", digit=answer.digit, percent=f"{answer.confidence * 100:.0f}")
+
+
+def show(reading: Reading, image, lang: str) -> tuple:
+    """The page's outputs for one reading of a picture, in the order of Answer's fields."""
     digits = reading.digits
     if not digits:
-        return Answer(reading=reading.to_json()).values()
-    if len(digits) == 1:
-        d = digits[0]
-        return Answer(reading=reading.to_json(), verdict=verdict(d, reading.doubt),
-                      model_input=enlarged([d.model_input]), current_input=d.model_input).values()
+        return Answer(reading=chart_reading(reading)).values()
+    naive, naive_answer = naive_view(image, lang)
     inputs = [d.model_input for d in digits]
-    return Answer(reading=reading.to_json(), verdict=number_verdict(reading), model_input=enlarged(inputs),
-                  digits=digits_table(reading), current_input=inputs[0]).values()
+    if len(digits) == 1:
+        words, table = verdict(digits[0], reading.doubt, lang), ""
+    else:
+        words, table = number_verdict(reading, lang), digits_table(reading, lang)
+    return Answer(reading=chart_reading(reading), verdict=words, model_input=enlarged(inputs), naive_input=naive,
+                  naive_answer=naive_answer, digits=table, current_input=inputs[0]).values()
 
 
 @contextlib.contextmanager
-def said_in_one_sentence():
+def said_in_one_sentence(lang: str = ENGLISH):
     """Turn unreadable input into a visible one-sentence message instead of a traceback."""
     try:
         yield
     except InputError as exc:
-        raise gr.Error(str(exc), print_exception=False) from None
+        raise gr.Error(say(lang, "unreadable", message=exc), print_exception=False) from None
 
 
-def read(image) -> Reading:
+def read(image, lang: str = ENGLISH) -> Reading:
     """Read the digit or number in a picture; a gr.Error sentence if it cannot be read."""
-    with said_in_one_sentence():
+    with said_in_one_sentence(lang):
         return classifier.read_number(image)
+
+
+def page_language(request: gr.Request | None) -> str:
+    """The language the visitor's browser asks for (page_text.py); English when unknown."""
+    return language(request.headers.get("accept-language") if request else None)
 
 
 def image_bytes(data_url: str) -> bytes:
@@ -164,55 +209,62 @@ def image_bytes(data_url: str) -> bytes:
         raise gr.Error("The image text is not valid base64.", print_exception=False) from None
 
 
-# The inside view, one picture and one lesson each: (field of explain.Inside and key of LESSONS, label, elem_id).
+# The inside view, one picture each, in the page's order: (field of explain.Inside, elem_id); the picture's label
+# and lesson are the texts "view_<field>" and "lesson_<field>" in page_text.py.
 INSIDE_VIEWS = (
-    ("input", "Input (28x28)", "inside-input"),
-    ("saliency", "Saliency", "saliency"),
-    ("kernels", "First layer's kernels", "kernels"),
-    ("first_maps", "First convolution layer: feature maps", "first-maps"),
-    ("second_maps", "Second convolution layer: feature maps", "second-maps"),
-    ("pooled", "After max pooling (14x14)", "pooled"),
+    ("input", "inside-input"),
+    ("saliency", "saliency"),
+    ("kernels", "kernels"),
+    ("first_maps", "first-maps"),
+    ("second_maps", "second-maps"),
+    ("pooled", "pooled"),
+    ("moved", "moved"),
 )
+INSIDE_TEXTS = ("moved_answers", "units")  # what the inside view writes besides its pictures
 
 
-def on_inside(is_open: bool, model_input: np.ndarray | None):
-    """The pictures of the inside view (in INSIDE_VIEWS' order) and the units' table for the current input;
-    nothing is computed while the view is closed."""
+def on_inside(is_open: bool, model_input: np.ndarray | None, request: gr.Request | None = None):
+    """The pictures of the inside view (in INSIDE_VIEWS' order), the answers on the moved input and the units'
+    table for the current input; nothing is computed while the view is closed."""
     if not is_open:
-        return tuple(gr.skip() for _ in range(len(INSIDE_VIEWS) + 1))
+        return tuple(gr.skip() for _ in range(len(INSIDE_VIEWS) + len(INSIDE_TEXTS)))
     if model_input is None:
-        return (None,) * len(INSIDE_VIEWS) + ("",)
+        return (None,) * len(INSIDE_VIEWS) + ("",) * len(INSIDE_TEXTS)
+    lang = page_language(request)
     inside = look_inside(classifier.model, classifier.normalization, model_input)
-    units = "\n".join(
-        f"| {u.index} | {u.activation:.2f} | {u.votes_for} |" for u in inside.units
-    )
-    table = f"| unit | activation | votes most for |\n|---|---|---|\n{units}"
-    return (*(getattr(inside, key) for key, _, _ in INSIDE_VIEWS),
-            f"The network answers **{inside.digit}**. Its strongest hidden units:\n\n{table}")
+    units = "\n".join(f"| {u.index} | {u.activation:.2f} | {u.votes_for} |" for u in inside.units)
+    table = f"{say(lang, 'units_columns')}\n|---|---|---|\n{units}"
+    moved = say(lang, "moved_answers", answers=", ".join(map(str, inside.moved_answers)), digit=inside.digit)
+    return (*(getattr(inside, key) for key, _ in INSIDE_VIEWS), moved,
+            f"{say(lang, 'units_head', digit=inside.digit)}\n\n{table}")
 
 
-def with_inside(answer: tuple, is_open: bool) -> tuple:
+def with_inside(answer: tuple, is_open: bool, request: gr.Request | None) -> tuple:
     """An answer's outputs followed by the inside view's for the same input, in one response."""
-    return (*answer, *on_inside(is_open, answer[-1]))
+    return (*answer, *on_inside(is_open, answer[-1], request))
 
 
-def on_stroke(data_url: str | None, is_open: bool):
-    """A PNG of the canvas, sent by the browser after each stroke, undo or clear: everything but the chart,
+def on_stroke(data_url: str | None, is_open: bool, request: gr.Request | None = None):
+    """A PNG of the canvas, sent by the browser after each stroke, undo or clear: everything but the charts,
     which page.js has already drawn from `read_drawing`."""
     if not data_url:
-        return tuple(gr.skip() for _ in range(len(fields(Answer)) + len(INSIDE_VIEWS) + 1))
-    return (gr.skip(), *with_inside(show(read(image_bytes(data_url))), is_open)[1:])
+        return tuple(gr.skip() for _ in range(len(fields(Answer)) + len(INSIDE_VIEWS) + len(INSIDE_TEXTS)))
+    lang = page_language(request)
+    picture = image_bytes(data_url)
+    return (gr.skip(), *with_inside(show(read(picture, lang), picture, lang), is_open, request)[1:])
 
 
 def read_drawing(data_url: str) -> dict:
-    """The chart's answer for a PNG of the canvas, sent by the browser while the pen moves and after each change:
-    the reading as /predict_number gives it, with no digits for an empty canvas. Off the queue: about 10 ms."""
-    return read(image_bytes(data_url)).to_json()
+    """The charts' answer for a PNG of the canvas, sent by the browser while the pen moves and after each change:
+    the reading as /predict_number gives it (no digits for an empty canvas) and the article's network's reading
+    under "article". Off the queue: about 10 ms."""
+    return chart_reading(read(image_bytes(data_url)))
 
 
-def on_upload(path: str | None, is_open: bool):
+def on_upload(path: str | None, is_open: bool, request: gr.Request | None = None):
     """An uploaded, pasted or example picture; removing it clears the answer."""
-    return with_inside(show(Reading([]) if path is None else read(path)), is_open)
+    lang = page_language(request)
+    return with_inside(show(Reading([]) if path is None else read(path, lang), path, lang), is_open, request)
 
 
 def file_path(image: gr.FileData | str) -> str:
@@ -260,20 +312,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 ARGS = parse_args() if __name__ == "__main__" else parse_args([])
 classifier = load_classifier(ARGS.checkpoint)
+article = load_classifier(ARTICLE_CHECKPOINT)
 torch.set_num_threads(TORCH_THREADS)
+ARTICLE_CHART = '<div class="answer"></div><div class="bars"></div>'  # page.js fills both in
+
 
 with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabled=False,
                delete_cache=CACHE_CLEANUP) as demo:
-    gr.Markdown(
-        "# Handwritten digit recognition\n"
-        "Draw a digit, or a number with its digits side by side: the chart follows your pen, "
-        "the verdict comes after each stroke. "
-        "Or upload a picture or photo of one. The squares show the 28x28 images the network actually sees; "
-        "when a drawing does not look like a digit, the page says so instead of guessing."
-    )
+    gr.Markdown(I18N("intro"), elem_id="intro")
     with gr.Row():
-        with gr.Column():
-            with gr.Tab("Draw"):
+        with gr.Column(elem_id="drawing"):
+            with gr.Tab(I18N("draw_tab")):
                 sketchpad = gr.Sketchpad(
                     elem_id="sketchpad",
                     canvas_size=(CANVAS, CANVAS),
@@ -281,32 +330,42 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
                     format="png",
                     layers=False,
                     transforms=(),
-                    label="Draw here",
+                    label=I18N("draw_here"),
                 )
-            with gr.Tab("Upload"):
-                upload = RawImage(
-                    elem_id="upload", type="filepath", sources=["upload", "clipboard"], label="Picture of a digit"
-                )
+            with gr.Tab(I18N("upload_tab")):
+                upload = RawImage(elem_id="upload", type="filepath", sources=["upload", "clipboard"],
+                                  label=I18N("upload"))
                 if EXAMPLES:
-                    gr.Examples(EXAMPLES, inputs=upload, label="Examples (click one)")
-        with gr.Column():
+                    gr.Examples(EXAMPLES, inputs=upload, label=I18N("examples"))
+        with gr.Column(elem_id="answer"):
             page = {
                 "verdict": gr.Markdown(Answer.verdict, elem_id="verdict"),
-                "chart": gr.HTML('<div class="bars"></div>', elem_id="probabilities", label="Probabilities",
+                "chart": gr.HTML('<div class="bars"></div>', elem_id="probabilities", label=I18N("chart"),
                                  show_label=True, container=True, css_template=CHART_CSS),
-                "model_input": gr.Image(elem_id="model-input", label="What the network sees (28x28 per digit)",
-                                        height=200, **PICTURE),
                 "digits": gr.Markdown(elem_id="digits"),
             }
-    with gr.Accordion("Inside the CNN: what each layer sees", open=False, elem_id="feature-maps") as inside_view:
-        gr.Markdown("The network's layers at work on your drawing, updated with each answer "
-                    "(computed only while this view is open).")
-        inside_outputs = []
-        for key, label, elem_id in INSIDE_VIEWS:
-            inside_outputs.append(gr.Image(label=label, elem_id=elem_id, **PICTURE))
-            gr.Markdown(LESSONS[key])
-        inside_outputs.append(gr.Markdown(elem_id="units"))
-        gr.Markdown(LESSONS["units"])
+    with gr.Row(elem_id="comparison"):
+        page["model_input"] = gr.Image(elem_id="model-input", label=I18N("model_input"), height=200, **PICTURE)
+        with gr.Column():
+            page["naive_input"] = gr.Image(elem_id="naive-input", label=I18N("naive"), height=200, **PICTURE)
+            page["naive_answer"] = gr.Markdown(elem_id="naive-answer")
+        with gr.Column():
+            gr.HTML(ARTICLE_CHART, elem_id="article-model", label=I18N("article"), show_label=True, container=True,
+                    css_template=CHART_CSS)
+    with gr.Row():
+        gr.Markdown(I18N("why_preprocessing"))
+        gr.Markdown(I18N("compare"))
+    with gr.Accordion(I18N("inside"), open=False, elem_id="feature-maps") as inside_view:
+        gr.Markdown(I18N("inside_intro"))
+        pictures, texts = [], {}
+        for key, elem_id in INSIDE_VIEWS:
+            pictures.append(gr.Image(label=I18N(f"view_{key}"), elem_id=elem_id, **PICTURE))
+            gr.Markdown(I18N(f"lesson_{key}"))
+            if key == "moved":
+                texts["moved_answers"] = gr.Markdown(elem_id="moved-answers")
+        texts["units"] = gr.Markdown(elem_id="units")
+        inside_outputs = pictures + [texts[key] for key in INSIDE_TEXTS]
+        gr.Markdown(I18N("lesson_units"))
     stroke_data = gr.Textbox(elem_id="stroke-data", visible="hidden")
     page["reading"] = gr.JSON(visible="hidden", elem_id="reading")
     page["current_input"] = gr.State(None)
@@ -337,6 +396,7 @@ def launch(args: argparse.Namespace) -> None:
         with contextlib.redirect_stdout(io.StringIO()):  # Gradio explains a failed share link in many lines
             demo.launch(server_name=args.host, server_port=args.port, share=args.share, max_file_size=MAX_FILE_BYTES,
                         show_error=False, prevent_thread_lock=True, quiet=True, state_session_capacity=SESSIONS,
+                        i18n=I18N, css=PAGE_CSS,
                         app_kwargs={"middleware": [Middleware(BodyLimit, limit=MAX_REQUEST_BYTES)]})
     except OSError as exc:
         sys.exit(f"Cannot start: {exc}")

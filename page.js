@@ -1,12 +1,12 @@
 () => {
-  // Runs once in the browser when the page loads. It makes the sketchpad live and draws the chart:
+  // Runs once in the browser when the page loads. It makes the sketchpad live and draws the charts:
   // - Gradio's sketchpad starts (and returns after "clear") with no tool selected, ignoring strokes: pick the brush;
   // - with a change or input listener attached, the sketchpad encodes and uploads three full-size PNG layers
   //   after every stroke, which costs most of a second. So it gets no listener; this script takes a
   //   half-size PNG of the picture itself;
   // - while the pen moves (at most one every LIVE_MS) and at each change of the drawing, that picture goes
   //   to the server's `read_drawing` route, off Gradio's queue; a newer drawing cancels the request in
-  //   flight, so nothing stale lands after a newer answer; the answer is drawn in the chart at once;
+  //   flight, so nothing stale lands after a newer answer; the answers (both networks') are drawn at once;
   // - at each change of the drawing (stroke end, undo, clear) the picture also goes through a hidden
   //   textbox to the page's own event, which fills in the verdict, the 28x28 input and the inside view.
   // window.editor is Gradio's image editor object (not a public API): tests/test_browser.py fails if it moves.
@@ -18,11 +18,13 @@
   let later = null;
   let asking = null;
 
-  // The chart: ten bars in the order 0 to 9 that stay in place, the winner marked, each with its percentage.
-  window.showReading = (answer) => {
-    const chart = document.querySelector("#probabilities .bars");
+  // A chart: ten bars in the order 0 to 9 that stay in place, the winner marked, each with its percentage;
+  // for a number, no bars. `#probabilities` shows the default network's reading, `#article-model` the article's
+  // network's reading of the same inputs, with its answer written above its bars.
+  const drawChart = (root, reading) => {
+    const chart = root && root.querySelector(".bars");
     if (!chart) return;
-    const digits = (answer && answer.digits) || [];
+    const digits = (reading && reading.digits) || [];
     const one = digits.length === 1 ? digits[0] : null;
     if (chart.children.length !== 10) {
       chart.innerHTML = [...Array(10).keys()].map((d) =>
@@ -32,11 +34,21 @@
     [...chart.children].forEach((bar, d) => {
       const p = one ? one.probabilities[String(d)] : 0;
       bar.classList.toggle("top", Boolean(one) && one.digit === d);
-      bar.querySelector(".fill").style.width = `${(100 * p).toFixed(1)}%`;
+      bar.querySelector(".fill").style.setProperty("--p", `${(100 * p).toFixed(1)}%`);
       bar.querySelector(".value").textContent = one ? `${Math.round(100 * p)} %` : "";
     });
     chart.classList.toggle("unsure", Boolean(one && one.unsure));
     chart.dataset.answer = one ? String(one.digit) : "";
+    const answer = root.querySelector(".answer");
+    if (answer) {
+      const number = digits.map((d) => (d.unsure ? "?" : String(d.digit))).join("");
+      answer.innerHTML = one ? `${number}<span class="percent">${Math.round(100 * one.confidence)} %</span>` : number;
+      answer.dataset.number = reading ? reading.number : "";
+    }
+  };
+  window.showReading = (reading) => {
+    drawChart(document.querySelector("#probabilities"), reading);
+    drawChart(document.querySelector("#article-model"), reading && reading.article);
   };
 
   const read = (picture) => {  // a newer drawing replaces the one in flight, whose answer would be stale
@@ -88,6 +100,9 @@
       hooked.on("change", changed);
     }
   };
+  window.showReading(null);  // the empty bars from the start: the charts keep their height, nothing below them moves
+  const title = document.querySelector("#intro h1");  // the page's heading, in the browser's language
+  if (title) document.title = `${title.textContent} · mnist-cnn`;
   new MutationObserver(watch).observe(document.body, {childList: true, subtree: true, characterData: true});
   watch();
 }

@@ -17,12 +17,7 @@ from PIL import Image
 from harness.bench import benchmark_parser, machine
 from harness.people import VARIANTS, stroke_digit
 from mnist_cnn.predict import DigitClassifier
-
-
-def naive_input(image: Image.Image) -> np.ndarray:
-    """What a naive page feeds the network: the whole picture squashed to 28x28, inverted."""
-    gray = np.asarray(image.convert("L").resize((28, 28), Image.Resampling.BILINEAR), dtype=np.float32)
-    return 1.0 - gray / 255.0
+from mnist_cnn.preprocess import naive_input
 
 
 def score(classifier: DigitClassifier, image: Image.Image, label: int) -> tuple[bool, bool, bool]:

@@ -39,9 +39,15 @@ new PerformanceObserver(list => list.getEntries().forEach(
 """
 
 
-def open_page(browser, url: str):
-    """A new page on the app, loaded, with page errors collected in page.errors."""
-    page = browser.new_page(viewport={"width": 1200, "height": 950})
+DESKTOP = {"viewport": {"width": 1200, "height": 950}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
+"""A phone's screen, in CSS pixels, with touch."""
+
+
+def open_page(browser, url: str, **options):
+    """A new page on the app (options as Playwright's new_page takes them: DESKTOP by default, PHONE, a locale),
+    loaded, with page errors collected in page.errors."""
+    page = browser.new_page(**(DESKTOP | options))
     page.add_init_script(TIMELINE_JS)
     page.errors = []
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
@@ -83,6 +89,25 @@ def draw(page, strokes, center: float = 0.5, size: float = 0.55, seconds: float 
         page.mouse.up()
         released = time.perf_counter()
     return released
+
+
+def touch_draw(page, strokes, size: float = 0.55) -> None:
+    """Draw strokes given in a unit square with one finger (touch events, as a phone sends them), `size` of the
+    canvas tall, in its middle."""
+    box = page.locator("#sketchpad canvas").first.bounding_box()
+    side = size * min(box["width"], box["height"])
+    left = box["x"] + box["width"] / 2 - side * 0.4
+    top = box["y"] + box["height"] / 2 - side / 2
+    touch = page.context.new_cdp_session(page)
+    for stroke in strokes:
+        points = [(left + x * side * 0.8, top + y * side) for x, y in stroke]
+        dense = [(float(np.interp(t, [0, 1], [a[0], b[0]])), float(np.interp(t, [0, 1], [a[1], b[1]])))
+                 for a, b in zip(points, points[1:]) for t in np.linspace(0, 1, 6, endpoint=False)] + points[-1:]
+        kinds = ["touchStart"] + ["touchMove"] * (len(dense) - 1)
+        for kind, (x, y) in zip(kinds, dense):
+            touch.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": x, "y": y}]})
+        touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    touch.detach()
 
 
 def timeline(page) -> dict:

@@ -20,6 +20,9 @@ Chosen with `python -m benchmarks.uncertainty`, which prints how often each thre
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_CHECKPOINT = PACKAGE_DIR.parent / "checkpoints" / "mnist_cnn.safetensors"
+ARTICLE_CHECKPOINT = PACKAGE_DIR.parent / "checkpoints" / "article.safetensors"
+"""The reference article's network trained with its recipe (`python -m mnist_cnn.train --preset article`),
+shown on the page beside the default one."""
 
 DATA_DIR_ENV = "MNIST_DATA_DIR"
 DEFAULT_DATA_DIR = "./data"

@@ -3,6 +3,9 @@
     inside = look_inside(classifier.model, classifier.normalization, model_input)
     inside.kernels, inside.first_maps, inside.second_maps, inside.pooled, inside.saliency  # uint8 images
     inside.units                                                                          # strongest FC units
+    inside.moved, inside.moved_answers         # the input moved by a few pixels, and what the network answers
+
+The page's words for each view (its lessons) are in page_text.py.
 
 Works for both networks (the article's `seed` and the default `mnist_cnn`): the first and second
 convolution layers are the first two ReLU outputs of `model.features`, the pooled maps the first
@@ -17,25 +20,11 @@ from torch import nn
 
 from mnist_cnn.transforms import Normalization
 
-LESSONS = {
-    "input": "The network sees only this: 28x28 gray values, the digit white on black, centred as in MNIST.",
-    "kernels": "Each kernel of the first convolution layer is a small grid of weights (white positive, black "
-    "negative) slid over the image: it lights up where the image holds its pattern, such as an edge or a stroke "
-    "in one direction.",
-    "first_maps": "First convolution layer: one feature map per kernel. Bright where that kernel's local "
-    "feature occurs, so each map shows where one kind of edge or stroke is.",
-    "second_maps": "Second convolution layer: kernels over the first layer's maps combine edges into larger "
-    "parts: corners, curves, line ends.",
-    "pooled": "Max pooling keeps the strongest response in each 2x2 block: the maps shrink to 14x14, and a "
-    "stroke moved by a pixel still gives the same answer (tolerance to small shifts).",
-    "units": "The fully connected layers map all those features to the ten classes: each unit in the table is a "
-    "weighted sum of every pooled feature, and the last layer weighs the units into one score per digit.",
-    "saliency": "Saliency: how much each input pixel changes the winning digit's score (the gradient of that "
-    "score with respect to the input). Red pixels decided the answer.",
-}
-"""One sentence per view, tying it to the concept it shows: shown on the page beside each picture."""
-
 COLUMNS = 8
+MOVE = 3
+"""Pixels the translation view moves the input by."""
+DIRECTIONS = ((0, -MOVE), (0, MOVE), (-MOVE, 0), (MOVE, 0))
+"""(rows, columns) of each move: left, right, up, down."""
 GAP = 2
 GAP_SHADE = 60
 
@@ -63,6 +52,10 @@ class Inside:
     units: list[Unit]
     gradient: np.ndarray
     """The raw saliency: d(winning score) / d(input pixel), 28x28."""
+    moved: np.ndarray
+    """Top row: the input moved MOVE pixels left, right, up and down; bottom row: one first-layer map of each."""
+    moved_answers: tuple[int, ...]
+    """The network's answer for each moved input, in the same order."""
 
 
 def enlarge(image: np.ndarray, scale: int) -> np.ndarray:
@@ -102,6 +95,38 @@ def is_relu_output(layer: nn.Module) -> bool:
     return isinstance(layer, nn.ReLU) or (isinstance(layer, nn.Sequential) and isinstance(layer[-1], nn.ReLU))
 
 
+def shift(image: np.ndarray, rows: int, columns: int) -> np.ndarray:
+    """The image shifted by whole pixels (positive: down, right), black coming in at the edges."""
+    h, w = image.shape
+    padded = np.pad(image, ((abs(rows), abs(rows)), (abs(columns), abs(columns))))
+    top, left = abs(rows) - rows, abs(columns) - columns
+    return padded[top : top + h, left : left + w]
+
+
+def first_maps(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """The first convolution layer's feature maps (after its ReLU) for a batch of inputs."""
+    for layer in model.features:
+        x = layer(x)
+        if is_relu_output(layer):
+            return x
+    raise ValueError("the network has no convolution layer with a ReLU")
+
+
+@torch.no_grad()
+def translation_view(model: nn.Module, normalization: Normalization, model_input: np.ndarray):
+    """The input moved in each of DIRECTIONS (top row) over the first-layer feature map that responds most to the
+    unmoved input (bottom row), as one picture, and the network's answer for each moved input."""
+    inputs = np.stack([shift(model_input, r, c) for r, c in DIRECTIONS])
+    x = torch.cat([normalization.to_model_input(i) for i in inputs])
+    answers = tuple(int(d) for d in model(x).argmax(dim=1))
+    maps = first_maps(model, x)
+    strongest = int(first_maps(model, normalization.to_model_input(model_input))[0].amax(dim=(1, 2)).argmax())
+    chosen = maps[:, strongest]
+    chosen = (chosen / max(float(chosen.max()), 1e-6)).numpy()
+    picture = grid(np.concatenate([inputs, chosen]), scale=4, columns=len(DIRECTIONS))
+    return picture, answers
+
+
 def saliency_overlay(model_input: np.ndarray, gradient: np.ndarray, scale: int) -> np.ndarray:
     """The input in gray with the gradient's magnitude in red on top, as an RGB picture."""
     heat = np.abs(gradient)
@@ -136,6 +161,7 @@ def look_inside(model: nn.Module, normalization: Normalization, model_input: np.
     strength = hidden.detach()[0]
     order = strength.argsort(descending=True)[:top_units]
     units = [Unit(int(i), float(strength[i]), int(last.weight[:, i].argmax())) for i in order]
+    picture, answers = translation_view(model, normalization, model_input)
     return Inside(
         digit=digit,
         input=enlarge((model_input * 255).astype(np.uint8), 8),
@@ -146,4 +172,6 @@ def look_inside(model: nn.Module, normalization: Normalization, model_input: np.
         saliency=saliency_overlay(model_input, gradient[0, 0].numpy(), scale=8),
         units=units,
         gradient=gradient[0, 0].numpy(),
+        moved=picture,
+        moved_answers=answers,
     )

@@ -348,6 +348,16 @@ def digit_from_ink(ink: np.ndarray) -> np.ndarray | None:
     return center_by_mass(fit_into_box(normalize_stroke(ink)))
 
 
+def naive_input(source: ImageSource) -> np.ndarray:
+    """What a naive page feeds the network, for comparison: the whole picture in gray (transparency over white),
+    squashed to 28x28 and inverted, with no finding, fitting or centring of the digit."""
+    gray, alpha = gray_and_alpha(upright(load(source)))
+    if alpha is not None:
+        gray = gray * alpha + (1.0 - alpha)
+    small = Image.fromarray((gray * 255).astype(np.uint8)).resize((IMAGE_SIZE, IMAGE_SIZE), Image.Resampling.BILINEAR)
+    return 1.0 - np.asarray(small, dtype=np.float32) / 255.0
+
+
 def preprocess(source: ImageSource) -> np.ndarray | None:
     """The whole chain: any image -> 28x28 float32 in 0..1, white digit on black; None when there is no digit."""
     ink = ink_of(source)

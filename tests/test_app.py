@@ -139,12 +139,22 @@ def test_page_shows_the_hint_for_an_empty_canvas():
     buffer = io.BytesIO()
     Image.new("RGBA", (140, 140), "white").save(buffer, format="PNG")
     url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
-    chart, verdict, model_input, digits, current, *inside = app.on_stroke(url, False)
-    assert model_input is None and current is None and digits == "" and "Draw a digit" in verdict
+    chart, verdict, model_input, naive, naive_answer, digits, current, *inside = app.on_stroke(url, False)
+    assert model_input is None and naive is None and current is None and digits == naive_answer == ""
+    assert verdict.key == "hint"  # a translation key: the browser shows it in its language
     skip = type(app.gr.skip())
-    assert isinstance(chart, skip)  # page.js draws the chart from read_drawing
+    assert isinstance(chart, skip)  # page.js draws the charts from read_drawing
     assert all(isinstance(out, skip) for out in inside)  # the inside view is closed
-    assert app.read_drawing(url) == {"number": "", "unsure": False, "digits": []}
+    assert app.read_drawing(url) == {"number": "", "unsure": False, "digits": [],
+                                     "article": {"number": "", "unsure": False, "digits": []}}
+
+
+def answer(outputs: tuple) -> dict:
+    """The page's outputs for one reading, by Answer's field names, and the inside view's under "inside"."""
+    import app
+
+    names = [f.name for f in app.fields(app.Answer)]
+    return dict(zip(names, outputs)) | {"inside": outputs[len(names):]}
 
 
 def test_inside_view_computes_nothing_while_closed_and_every_layer_when_open(tmp_path):
@@ -153,12 +163,14 @@ def test_inside_view_computes_nothing_while_closed_and_every_layer_when_open(tmp
 
     path = tmp_path / "three.png"
     draw_number("3").save(path)
-    *answer, current = app.on_upload(str(path), False)[:len(app.fields(app.Answer))]
+    current = answer(app.on_upload(str(path), False))["current_input"]
     assert current.shape == (28, 28)
     assert all(isinstance(out, type(app.gr.skip())) for out in app.on_inside(False, current))
-    *pictures, units = app.on_inside(True, current)
+    *pictures, moved, units = app.on_inside(True, current)
+    assert len(pictures) == len(app.INSIDE_VIEWS)
     assert all(p.ndim in (2, 3) and p.dtype.name == "uint8" for p in pictures)
     assert "The network answers **3**" in units and units.count("\n|") == 2 + 8  # header, rule, 8 units
+    assert moved.startswith("Moved left, right, up, down, the network answers ") and moved.endswith("(not moved: 3).")
 
 
 def test_a_number_on_the_page_shows_each_digits_probabilities(tmp_path):
@@ -167,11 +179,66 @@ def test_a_number_on_the_page_shows_each_digits_probabilities(tmp_path):
 
     path = tmp_path / "year.png"
     draw_number("2024").save(path)
-    reading, verdict, model_input, digits, current, *inside = app.on_upload(str(path), True)
-    assert reading["number"] == "2024" and verdict.startswith("# 2024")
-    assert "The network answers **2**" in inside[-1]  # the inside view, open, shows the first digit
-    assert digits.startswith("| digit | 1: **2** | 2: **0** | 3: **2** | 4: **4** |")
-    assert digits.count("\n| ") == 10 and model_input.width > 3 * model_input.height
+    shown = answer(app.on_upload(str(path), True))
+    assert shown["reading"]["number"] == "2024" and shown["verdict"].startswith("# 2024")
+    assert "The network answers **2**" in shown["inside"][-1]  # the inside view, open, shows the first digit
+    assert shown["digits"].startswith("| digit | 1: **2** | 2: **0** | 3: **2** | 4: **4** |")
+    assert shown["digits"].count("\n| ") == 10 and shown["model_input"].width > 3 * shown["model_input"].height
+
+
+def test_every_view_of_the_inside_has_its_label_and_lesson_in_both_languages():
+    import app
+    from page_text import EN, ZH
+
+    for key, _ in app.INSIDE_VIEWS:
+        assert {f"view_{key}", f"lesson_{key}"} <= set(EN) & set(ZH)
+
+
+def test_the_articles_network_reads_the_same_inputs_beside_the_default_one(tmp_path):
+    import app
+    from harness.people import draw_number
+
+    path = tmp_path / "year.png"
+    draw_number("1984").save(path)
+    reading = answer(app.on_upload(str(path), False))["reading"]
+    article = reading["article"]
+    assert article["number"] == "1984" and len(article["digits"]) == 4  # the article's network reads it too
+    assert [d["probabilities"] for d in article["digits"]] != [d["probabilities"] for d in reading["digits"]]
+    assert app.article.metadata["arch"] == "seed" and app.article.normalization.mean == 0.5
+
+
+def test_the_naive_view_shows_the_squashed_canvas_and_its_answer(tmp_path):
+    import app
+
+    # a small 7 in a corner of a big canvas: what the page gets right and a naive resize does not
+    canvas = Image.new("RGB", (280, 280), "white")
+    canvas.paste(stroke_digit(7, np.random.default_rng(3), canvas=84, width=6), (10, 10))
+    path = tmp_path / "corner.png"
+    canvas.save(path)
+    shown = answer(app.on_upload(str(path), False))
+    assert shown["verdict"].startswith("# 7")
+    assert shown["naive_input"].size == (196, 196)
+    naive = np.asarray(shown["naive_input"].convert("L"), dtype=float)
+    assert naive[:70, :70].mean() > 3 * naive[100:, 100:].mean()  # the ink stays small, in its corner
+    assert re.fullmatch(r"On the naive input the network answers \*\*\d\*\* \(\d+ %\)\.", shown["naive_answer"])
+
+
+def test_the_page_writes_its_answers_in_the_browsers_language(tmp_path):
+    import app
+
+    class Request:
+        headers = {"accept-language": "zh-CN,zh;q=0.9,en;q=0.8"}
+
+    path = tmp_path / "seven.png"
+    stroke_digit(7, np.random.default_rng(3), canvas=280, width=14).save(path)
+    shown = answer(app.on_upload(str(path), True, Request()))
+    assert shown["verdict"].startswith("# 7\n置信度 ")
+    assert shown["naive_answer"].startswith("对这个简单输入，网络的回答是")
+    assert shown["inside"][-1].startswith("网络的回答是 **7**")
+    (tmp_path / "empty.png").touch()
+    with pytest.raises(app.gr.Error) as refused:
+        app.on_upload(str(tmp_path / "empty.png"), False, Request())
+    assert refused.value.message == "无法读取这张图片：empty.png is empty (0 bytes)."
 
 
 @pytest.mark.parametrize("path", ["app.py", "/etc/passwd", "checkpoints/mnist_cnn.safetensors", "../README.md"])

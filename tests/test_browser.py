@@ -10,15 +10,17 @@ from playwright.sync_api import expect
 from harness.drawings import face_strokes
 from harness.page import (
     CHROMIUM_FLAGS,
+    PHONE,
     clear_canvas,
     draw,
     draw_digit,
     open_page,
     settle,
     top_label,
+    touch_draw,
     wait_for_label,
 )
-from harness.people import stroke_digit
+from harness.people import STROKES, stroke_digit
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,9 +90,10 @@ def test_inside_view_shows_each_layer_for_the_current_drawing(page):
     draw_digit(page, 7)
     assert wait_for_label(page, "7")[0] == "7"
     page.locator("#feature-maps").get_by_text("Inside the CNN").click()
-    for view in ("#saliency", "#kernels", "#first-maps", "#second-maps", "#pooled"):
+    for view in ("#saliency", "#kernels", "#first-maps", "#second-maps", "#pooled", "#moved"):
         expect(page.locator(f"{view} img")).to_have_count(1, timeout=10_000)
     expect(page.locator("#units")).to_contain_text("The network answers 7", timeout=10_000)
+    expect(page.locator("#moved-answers")).to_contain_text("(not moved: 7)")
     expect(page.locator("#feature-maps")).to_contain_text("pooling")
     clear_canvas(page)
     draw_digit(page, 1)
@@ -150,3 +153,47 @@ def test_nothing_is_asked_for_the_inside_view_while_it_is_closed(page):
     assert timings["answer"] == "7"
     assert not [url for url in timings["requests"] if "queue/" in url]  # only the drawing's own request
     assert page.locator("#saliency img").count() == 0
+
+
+def test_the_articles_network_answers_beside_the_default_one_and_the_naive_view_appears(page):
+    draw_digit(page, 3)
+    assert wait_for_label(page, "3")[0] == "3"
+    article = page.locator("#article-model")
+    expect(article.locator(".answer")).to_have_attribute("data-number", "3", timeout=10_000)
+    assert article.locator(".bar").evaluate_all("bars => bars.map(b => b.dataset.digit)") == list("0123456789")
+    assert article.locator(".bar.top").get_attribute("data-digit") == "3"
+    expect(page.locator("#naive-input img")).to_have_count(1, timeout=10_000)
+    expect(page.locator("#naive-answer")).to_contain_text("On the naive input the network answers")
+
+
+def test_in_chinese_the_title_lessons_and_answers_are_chinese(browser, app_url):
+    page = open_page(browser, app_url, locale="zh-CN")
+    expect(page.locator("#intro h1")).to_have_text("手写数字识别")
+    assert page.title().startswith("手写数字识别")
+    page.locator("#feature-maps").get_by_text("CNN 内部").click()
+    for term in ("卷积核", "特征图", "池化", "全连接层", "平移不变性"):
+        expect(page.locator("#feature-maps")).to_contain_text(term)
+    draw_digit(page, 7)
+    expect(page.locator("#verdict")).to_contain_text("置信度", timeout=10_000)
+    expect(page.locator("#units")).to_contain_text("网络的回答是 7", timeout=10_000)
+    assert page.errors == []
+    page.close()
+
+
+def test_on_a_phone_a_finger_draws_and_the_verdict_stays_in_view(browser, app_url, tmp_path):
+    page = open_page(browser, app_url, **PHONE)
+    canvas = page.locator("#sketchpad canvas").first
+    canvas.evaluate("canvas => canvas.scrollIntoView({block: 'end'})")
+    scrolled = page.evaluate("scrollY")
+    touch_draw(page, STROKES[4])
+    assert wait_for_label(page, "4")[0] == "4"
+    expect(page.locator("#verdict h1")).to_have_text("4", timeout=10_000)
+    assert page.evaluate("scrollY") == scrolled  # the finger drew; the page did not scroll
+    height = PHONE["viewport"]["height"]
+    verdict, chart, box = (page.locator(s).first.bounding_box() for s in ("#verdict", "#probabilities", "#sketchpad"))
+    assert 0 <= verdict["y"] and verdict["y"] + verdict["height"] <= height  # the verdict is in view ...
+    assert chart["y"] + 40 <= height  # ... with the top of the chart
+    assert 0 <= box["y"] and box["y"] + box["height"] <= height + 10  # while the canvas is in view
+    page.screenshot(path=os.environ.get("MNIST_CNN_PHONE_SCREENSHOT") or str(tmp_path / "phone.png"))
+    assert page.errors == []
+    page.close()

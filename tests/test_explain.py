@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from harness.people import stroke_digit
-from mnist_cnn.explain import LESSONS, Inside, grid, look_inside
+from mnist_cnn.explain import DIRECTIONS, MOVE, Inside, grid, look_inside, shift
 from mnist_cnn.model import build_model
 from mnist_cnn.transforms import Normalization
 
@@ -63,5 +63,21 @@ def test_grid_tiles_maps_in_rows():
     assert picture[2:8, 2:8].max() < picture[-8:-2, 10:16].min()  # later maps hold larger values
 
 
-def test_every_view_has_its_lesson():
-    assert set(LESSONS) == {"input", "kernels", "first_maps", "second_maps", "pooled", "units", "saliency"}
+def test_shift_moves_pixels_and_lets_black_in():
+    image = np.zeros((5, 5), dtype=np.float32)
+    image[2, 2] = 1.0
+    assert shift(image, 0, -2)[2, 0] == 1.0 and shift(image, 1, 0)[3, 2] == 1.0
+    assert shift(image, 0, 3).sum() == 0  # moved off the edge: gone, nothing wraps around
+
+
+def test_translation_view_moves_the_digit_and_its_feature_map(classifier, seven):
+    inside = look_inside(classifier.model, classifier.normalization, seven)
+    assert len(inside.moved_answers) == len(DIRECTIONS)
+    assert inside.moved_answers.count(7) >= 3  # a few pixels do not change a centred digit's answer
+    cell = 28 * 4 + 2
+    assert inside.moved.shape == (2 * cell + 2, len(DIRECTIONS) * cell + 2)
+    left, right = inside.moved[2 : 2 + 112, 2 : 2 + 112], inside.moved[2 : 2 + 112, 2 + cell : 2 + cell + 112]
+    columns = np.arange(112)
+    # the ink's centre of mass in the "moved left" tile lies 2 x MOVE pixels (x4) left of the "moved right" one
+    shift_seen = (right.sum(0) @ columns) / right.sum() - (left.sum(0) @ columns) / left.sum()
+    assert abs(shift_seen - 2 * MOVE * 4) < 2

@@ -1,0 +1,159 @@
+"""Every word the page shows, in English and in Simplified Chinese: the one place they live.
+
+Fixed texts (titles, labels, lessons) go to the browser as Gradio translation keys (`gr.I18n(**TEXTS)`), and
+Gradio picks the language from the browser's. Texts the server writes with numbers in them (the verdict, the
+table of digits) are written in the language of the request's Accept-Language header, the browser's same
+choice: `say(language(headers), key, **values)`.
+"""
+
+from mnist_cnn.segment import MIXED_SIZES, NESTED, OFF_LINE
+
+ENGLISH = "en"
+CHINESE = "zh-CN"
+
+EN = {
+    "intro": "# Handwritten digit recognition\nDraw a digit, or a number with its digits side by side: the chart "
+    "follows your pen, the verdict comes after each stroke. Or upload a picture or photo of one. The squares show "
+    "the 28x28 images the network actually sees; when a drawing does not look like a digit, the page says so "
+    "instead of guessing.",
+    "draw_tab": "Draw",
+    "upload_tab": "Upload",
+    "draw_here": "Draw here",
+    "upload": "Picture of a digit",
+    "examples": "Examples (click one)",
+    "hint": "### Draw a digit (0-9) on the canvas, or a number, or upload a picture of one.",
+    "chart": "Probabilities",
+    "model_input": "What the network sees (28x28 per digit)",
+    "naive": "What a naive page would feed it: the whole canvas squashed to 28x28",
+    "article": "The article's network, on the same input",
+    "compare": "**Two networks, one drawing.** The bars above are the default network's; these are the network "
+    "of the article this project grew from (two 5x5 convolution layers, 98.2 % on MNIST test), trained with its "
+    "recipe. The default network stacks five 3x3 convolution layers with batch normalization and was trained "
+    "longer on distorted digits, on digits in other people's styles and on drawings that are not digits: "
+    "so it errs about five times less on MNIST and can say when it is not sure.",
+    "why_preprocessing": "**Why preprocessing matters.** MNIST's digits are white on black, fitted into a 20x20 "
+    "box and centred by their mass in 28x28. Left: what the network really gets from your drawing, made that "
+    "way. Right: the canvas simply resized, as many demo pages do: a thin, off-centre, dark-on-light digit the "
+    "network never saw in training.",
+    "naive_answer": "On the naive input the network answers **{digit}** ({percent} %).",
+    "inside": "Inside the CNN: what each layer sees",
+    "inside_intro": "The network's layers at work on your drawing, updated with each answer (computed only while "
+    "this view is open).",
+    "view_input": "Input (28x28)",
+    "view_saliency": "Saliency",
+    "view_kernels": "First layer's kernels",
+    "view_first_maps": "First convolution layer: feature maps",
+    "view_second_maps": "Second convolution layer: feature maps",
+    "view_pooled": "After max pooling (14x14)",
+    "view_moved": "Moved 3 pixels left, right, up and down",
+    "lesson_input": "The network sees only this: 28x28 gray values, the digit white on black, centred as in MNIST.",
+    "lesson_kernels": "Convolution kernel: each is a small grid of weights (white positive, black negative) slid "
+    "over the image; it lights up where the image holds its pattern, such as an edge or a stroke in one "
+    "direction. Parameter sharing: the same few weights are used at every position, so a 3x3 kernel has 9 "
+    "weights however large the image.",
+    "lesson_first_maps": "Feature maps: one per kernel, bright where that kernel's pattern occurs. Local "
+    "receptive field: each pixel of a map looks only at the small patch under the kernel, not at the whole image.",
+    "lesson_second_maps": "The second convolution layer's kernels look at the first layer's maps, so each pixel "
+    "here sees a larger patch of the drawing: edges combine into corners, curves and line ends. Normalization: "
+    "the article mentions local response normalization (LRN), which scales each response by its neighbours'; "
+    "this network uses batch normalization instead, which keeps every layer's responses on one scale during "
+    "training, lets it learn faster and works better, which is why LRN has gone out of use.",
+    "lesson_pooled": "Pooling: max pooling keeps the strongest response in each 2x2 block, so the maps shrink "
+    "to 14x14 and a stroke moved by a pixel still gives the same answer.",
+    "lesson_units": "Fully connected layer: each unit in the table is a weighted sum of every pooled feature, "
+    "and the last layer weighs the units into one score per digit.",
+    "lesson_saliency": "Saliency: how much each input pixel changes the winning digit's score (the gradient of "
+    "that score with respect to the input). Red pixels decided the answer.",
+    "lesson_moved": "Translation invariance: top row, your digit moved; bottom row, one first-layer feature map "
+    "for each. The maps move with the digit (the same kernel is used everywhere), and pooling and the fully "
+    "connected layers let the answer survive small moves, not large ones: that is why the page centres every "
+    "digit first.",
+    "moved_answers": "Moved left, right, up, down, the network answers {answers} (not moved: {digit}).",
+    "units_head": "The network answers **{digit}**. Its strongest hidden units:",
+    "units_columns": "| unit | activation | votes most for |",
+    "not_sure": "Not sure",
+    "confidence": "confidence {percent} %",
+    "unsure": "This does not look clearly like a digit (best guess {digit}, {percent} %).",
+    "digits_read": "{count} digits, read left to right",
+    "question_mark": "? = not clearly a digit: see the table",
+    "digit_column": "digit",
+    "unreadable": "{message}",
+    NESTED: NESTED,
+    OFF_LINE: OFF_LINE,
+    MIXED_SIZES: MIXED_SIZES,
+}
+
+ZH = {
+    "intro": "# 手写数字识别\n写一个数字，或把几个数字并排写成一个数：概率图随笔画实时变化，每写完一笔给出结论。也"
+    "可以上传一张数字的图片或照片。方格里是网络真正看到的 28x28 图像；如果画的不像数字，页面会直说，而不是瞎猜。",
+    "draw_tab": "手写",
+    "upload_tab": "上传",
+    "draw_here": "在这里写",
+    "upload": "数字的图片",
+    "examples": "示例（点一下）",
+    "hint": "### 在画布上写一个数字（0-9）或一个多位数，或上传一张数字的图片。",
+    "chart": "各数字的概率",
+    "model_input": "网络看到的图像（每个数字 28x28）",
+    "naive": "简单做法喂给网络的图像：整张画布直接缩成 28x28",
+    "article": "文章中的网络，同一输入",
+    "compare": "**两个网络，同一幅手写。** 上面的概率条来自默认网络；这里是本项目起源文章中的网络（两个 5x5 卷积层"
+    "，MNIST 测试集准确率 98.2 %），按文章的方法训练。默认网络叠了五个 3x3 卷积层并加了批归一化，训练更久，还学过"
+    "变形的数字、别人写法的数字和不是数字的涂鸦：所以它在 MNIST 上的错误约少五倍，并且能说出自己没把握。",
+    "why_preprocessing": "**为什么要预处理。** MNIST 的数字是黑底白字，缩放到 20x20 的框里，再按质心放在 28x28 的"
+    "中央。左边：按这种方式从你的手写得到的、网络真正拿到的输入。右边：很多演示页面的做法，把画布直接缩小：数字又"
+    "细又偏，还是白底黑字，网络在训练中从没见过这样的图像。",
+    "naive_answer": "对这个简单输入，网络的回答是 **{digit}**（{percent} %）。",
+    "inside": "CNN 内部：每一层看到了什么",
+    "inside_intro": "网络的各层如何处理你的手写，随每次回答更新（只在打开此视图时计算）。",
+    "view_input": "输入（28x28）",
+    "view_saliency": "显著图",
+    "view_kernels": "第一层的卷积核",
+    "view_first_maps": "第一个卷积层：特征图",
+    "view_second_maps": "第二个卷积层：特征图",
+    "view_pooled": "最大池化之后（14x14）",
+    "view_moved": "向左、右、上、下平移 3 个像素",
+    "lesson_input": "网络只看到这个：28x28 的灰度值，黑底白字，像 MNIST 一样居中。",
+    "lesson_kernels": "卷积核：每个卷积核是一小格权重（白为正，黑为负），在图像上滑动；图像中出现它的图案（如某个"
+    "方向的边缘或笔画）的地方，它就亮起来。参数共享：同一组权重用在每一个位置上，所以无论图像多大，一个 3x3 卷积核"
+    "只有 9 个权重。",
+    "lesson_first_maps": "特征图：每个卷积核对应一张，哪里出现该卷积核的图案哪里就亮。局部感受野：特征图上的每个像"
+    "素只看卷积核下面的一小块，而不是整幅图像。",
+    "lesson_second_maps": "第二个卷积层的卷积核看的是第一层的特征图，所以这里每个像素看到手写中更大的一块：边缘组"
+    "合成角、弧线和笔画端点。归一化：文章提到局部响应归一化（LRN），它按相邻响应来缩放每个响应；本网络改用批归一化"
+    "，它让每一层的响应在训练中保持在同一尺度上，学得更快、效果更好，所以 LRN 如今已很少使用。",
+    "lesson_pooled": "池化：最大池化在每个 2x2 块中只保留最强的响应，特征图缩小到 14x14，笔画挪动一个像素，答案不"
+    "变。",
+    "lesson_units": "全连接层：表中每个单元都是所有池化特征的加权和，最后一层再把这些单元加权成每个数字的一个得分"
+    "。",
+    "lesson_saliency": "显著图：每个输入像素对获胜数字得分的影响有多大（该得分对输入的梯度）。红色的像素决定了答案"
+    "。",
+    "lesson_moved": "平移不变性：上一行是平移后的数字，下一行是对应的同一张第一层特征图。特征图随数字一起移动（同"
+    "一个卷积核用在所有位置），池化和全连接层让答案经得起小的平移，但经不起大的平移：所以页面会先把每个数字居中。",
+    "moved_answers": "向左、右、上、下平移后，网络的回答是 {answers}（未平移：{digit}）。",
+    "units_head": "网络的回答是 **{digit}**。最强的隐藏单元：",
+    "units_columns": "| 单元 | 激活值 | 最支持的数字 |",
+    "not_sure": "没有把握",
+    "confidence": "置信度 {percent} %",
+    "unsure": "这看起来不太像一个数字（最可能是 {digit}，{percent} %）。",
+    "digits_read": "共 {count} 个数字，从左到右读",
+    "question_mark": "? = 不太像数字：见下表",
+    "digit_column": "数字",
+    "unreadable": "无法读取这张图片：{message}",
+    NESTED: "有些笔画画在别的笔画里面：这像一幅画，不像数字。",
+    OFF_LINE: "这些部分不在同一行上，而一个数的各位数字应在同一行。",
+    MIXED_SIZES: "这些部分大小相差太大，不像一个数的各位数字。",
+}
+
+TEXTS = {ENGLISH: EN, CHINESE: ZH, "zh": ZH}
+"""Gradio's translation tables: a browser set to any Chinese gets the Simplified Chinese page."""
+
+
+def language(accept_language: str | None) -> str:
+    """The page's language for a request's Accept-Language header: Chinese when the browser's first choice is."""
+    first = (accept_language or "").split(",")[0].strip().lower()
+    return CHINESE if first.startswith("zh") else ENGLISH
+
+
+def say(lang: str, key: str, **values) -> str:
+    """One text in one language, with its numbers filled in."""
+    return TEXTS[lang][key].format(**values)
