@@ -21,11 +21,12 @@ from PIL import Image
 from starlette.middleware import Middleware
 
 from body_limit import BodyLimit
-from mnist_cnn.config import ARTICLE_CHECKPOINT
+from corrections import LABELS, MAX_ENTRIES, Corrections, Full
+from mnist_cnn.config import ARTICLE_CHECKPOINT, NOT_A_DIGIT
 from mnist_cnn.errors import CheckpointError, InputError
 from mnist_cnn.explain import look_inside
 from mnist_cnn.predict import NO_DIGIT, DigitClassifier, Prediction, Reading
-from mnist_cnn.preprocess import MAX_FILE_BYTES, MAX_REQUEST_BYTES, naive_input
+from mnist_cnn.preprocess import MAX_FILE_BYTES, MAX_REQUEST_BYTES, naive_input, preprocess
 from page_text import ENGLISH, TEXTS, language, say
 from server_memory import start_trimming
 
@@ -145,7 +146,8 @@ class Answer:
     naive_input: Image.Image | None = None
     naive_answer: str = ""
     digits: str = ""
-    current_input: np.ndarray | None = None  # what the inside view looks at
+    picture: bytes | str | None = None  # the picture read (its bytes, or an upload's path): what a correction keeps
+    current_input: np.ndarray | None = None  # what the inside view looks at (last: see with_inside)
 
     def values(self) -> tuple:
         return tuple(getattr(self, f.name) for f in fields(self))
@@ -177,7 +179,7 @@ def show(reading: Reading, image, lang: str) -> tuple:
     else:
         words, table = number_verdict(reading, lang), digits_table(reading, lang)
     return Answer(reading=chart_reading(reading), verdict=words, model_input=enlarged(inputs), naive_input=naive,
-                  naive_answer=naive_answer, digits=table, current_input=inputs[0]).values()
+                  naive_answer=naive_answer, digits=table, picture=image, current_input=inputs[0]).values()
 
 
 @contextlib.contextmanager
@@ -267,6 +269,26 @@ def on_upload(path: str | None, is_open: bool, request: gr.Request | None = None
     return with_inside(show(Reading([]) if path is None else read(path, lang), path, lang), is_open, request)
 
 
+def on_correct(label: str | None, picture: bytes | str | None, request: gr.Request | None = None) -> str:
+    """Keep a visitor's correction of the current answer (with --collect): one sentence back, thanks or why not."""
+    lang = page_language(request)
+    if label not in LABELS:
+        raise gr.Error(say(lang, "pick_label"), print_exception=False)
+    if picture is None:
+        raise gr.Error(say(lang, "nothing_to_correct"), print_exception=False)
+    try:
+        data = picture if isinstance(picture, bytes) else Path(picture).read_bytes()
+    except OSError:
+        raise gr.Error(say(lang, "picture_gone"), print_exception=False) from None
+    with said_in_one_sentence(lang):
+        answer, model_input = classifier.read_number(data).to_json(), preprocess(data)
+    try:
+        corrections.add(data, model_input, answer, label)
+    except Full:
+        raise gr.Error(say(lang, "corrections_full"), print_exception=False) from None
+    return say(lang, "thanks", label=say(lang, "not_a_digit") if label == NOT_A_DIGIT else label)
+
+
 def file_path(image: gr.FileData | str) -> str:
     return image["path"] if isinstance(image, dict) else image
 
@@ -304,6 +326,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, help="port (default: $GRADIO_SERVER_PORT or 7860)")
     parser.add_argument("--share", action="store_true", help="also open a public gradio.live link")
     parser.add_argument("--checkpoint", help="checkpoint to serve (default: the shipped one)")
+    parser.add_argument("--collect", metavar="DIR",
+                        help="let visitors correct wrong answers, and keep each correction in DIR (default: off)")
+    parser.add_argument("--collect-limit", type=int, default=MAX_ENTRIES,
+                        help=f"corrections DIR may hold before more are refused (default {MAX_ENTRIES})")
     parser.add_argument("--queue-size", type=int, default=QUEUE_SIZE,
                         help=f"requests that may wait for a worker before visitors are told to try again "
                              f"(default {QUEUE_SIZE})")
@@ -313,6 +339,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 ARGS = parse_args() if __name__ == "__main__" else parse_args([])
 classifier = load_classifier(ARGS.checkpoint)
 article = load_classifier(ARTICLE_CHECKPOINT)
+corrections = Corrections(ARGS.collect, classifier.path, ARGS.collect_limit) if ARGS.collect else None
 torch.set_num_threads(TORCH_THREADS)
 ARTICLE_CHART = '<div class="answer"></div><div class="bars"></div>'  # page.js fills both in
 
@@ -355,6 +382,14 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
     with gr.Row():
         gr.Markdown(I18N("why_preprocessing"))
         gr.Markdown(I18N("compare"))
+    if corrections is not None:  # only when the owner collects: otherwise no control to send anything
+        with gr.Row(elem_id="correction"):
+            gr.Markdown(I18N("collect_note"))
+            right_label = gr.Radio([(d, d) for d in LABELS[:-1]] + [(I18N("not_a_digit"), NOT_A_DIGIT)],
+                                   label=I18N("right_label"), elem_id="right-label")
+            with gr.Column():
+                send = gr.Button(I18N("send_correction"), elem_id="send-correction")
+                correction_status = gr.Markdown(elem_id="correction-status")
     with gr.Accordion(I18N("inside"), open=False, elem_id="feature-maps") as inside_view:
         gr.Markdown(I18N("inside_intro"))
         pictures, texts = [], {}
@@ -368,6 +403,7 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
         gr.Markdown(I18N("lesson_units"))
     stroke_data = gr.Textbox(elem_id="stroke-data", visible="hidden")
     page["reading"] = gr.JSON(visible="hidden", elem_id="reading")
+    page["picture"] = gr.State(None)
     page["current_input"] = gr.State(None)
     inside_open = gr.State(False)
     outputs = [page[f.name] for f in fields(Answer)] + inside_outputs
@@ -381,6 +417,9 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
         on_inside, inputs=[inside_open, page["current_input"]], outputs=inside_outputs, **private)
     inside_view.collapse(lambda: False, outputs=inside_open, **private)
     page["reading"].change(None, inputs=page["reading"], js="(reading) => window.showReading(reading)", **private)
+    if corrections is not None:
+        send.click(on_correct, inputs=[right_label, page["picture"]], outputs=correction_status, queue=False,
+                   **private)
     gr.api(predict, api_name="predict")
     gr.api(predict_base64, api_name="predict_base64")
     gr.api(predict_number, api_name="predict_number")

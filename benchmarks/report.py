@@ -26,7 +26,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCUMENTS = [ROOT / "README.md", ROOT / "checkpoints" / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+DOCUMENTS = [ROOT / "README.md", ROOT / "README.zh-CN.md", ROOT / "checkpoints" / "README.md",
+             *sorted((ROOT / "docs").glob("*.md"))]
 
 # name -> the command that prints its figures (run from the repository root)
 BENCHMARKS: dict[str, list[str]] = {
@@ -104,8 +105,11 @@ def headlines(outputs: dict[str, str], stamp: str, previous: str = "") -> str:
             rows += [line for line in previous.splitlines() if line.endswith(f"| `{command}` |")]
     measured = f"Measured {stamp}."
     if len(outputs) < len(BENCHMARKS):
-        first = next((line for line in previous.splitlines() if line.startswith("Measured")), measured)
-        measured = f"{first.rstrip('.')}; {', '.join(outputs)} again {stamp}."
+        # "Measured STAMP; a, b again STAMP; ...": a note for each later run, dropped once all its names ran again
+        first, *notes = next((line for line in previous.splitlines() if line.startswith("Measured")),
+                             measured).rstrip(".").split("; ")
+        notes = [note for note in notes if not set(note.split(" again ")[0].split(", ")) <= set(outputs)]
+        measured = "; ".join([first, *notes, f"{', '.join(outputs)} again {stamp}"]) + "."
     body = "\n".join(rows)
     return f"<!-- figures: headlines -->\n{measured}\n\n{body}\n<!-- /figures: headlines -->"
 

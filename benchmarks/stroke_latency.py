@@ -41,13 +41,13 @@ DIGITS = (7, 0, 2, 3, 1, 9, 6, 8)  # drawn in one stroke each
 
 
 def before_app() -> tuple[str, ...]:
-    """The page at commit BEFORE, written to a temporary folder from git, run against today's package."""
+    """The project at commit BEFORE, written to a temporary folder from git: its page runs on its own package
+    and checkpoint (the script's folder comes first on Python's path)."""
     folder = Path(tempfile.mkdtemp())
-    for name in ("app.py", "page.js"):
-        shown = subprocess.run(["git", "show", f"{BEFORE}:{name}"], cwd=ROOT, capture_output=True, text=True)
-        if shown.returncode != 0:
-            raise SystemExit(f"cannot read {name} at {BEFORE} from git: {shown.stderr.strip()}")
-        (folder / name).write_text(shown.stdout)
+    archive = subprocess.run(["git", "archive", BEFORE], cwd=ROOT, capture_output=True)
+    if archive.returncode != 0:
+        raise SystemExit(f"cannot read commit {BEFORE} from git: {archive.stderr.decode().strip()}")
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
     return (str(folder / "app.py"),)
 
 

@@ -45,21 +45,29 @@ class Event:
 
 def stroke_event(url: str) -> Event:
     """The page's stroke event, read from the page's config."""
+    return page_event_named(url, "on_stroke")
+
+
+def page_event_named(url: str, name: str) -> Event:
+    """One of the page's events (off the queue), by its function's name, read from the page's config."""
     config = httpx.get(f"{url}/config", timeout=10).json()
     for dependency in config["dependencies"]:
-        if dependency.get("api_name") == "on_stroke":
+        if dependency.get("api_name") == name:
             if dependency.get("queue") is not False:
-                raise LookupError("the page's stroke event is on the queue; page_event sends it off the queue")
+                raise LookupError(f"the page's {name} event is on the queue; page_event sends it off the queue")
             return Event(dependency["id"], dependency["targets"][0][0], len(dependency["inputs"]))
-    raise LookupError("the page has no on_stroke event")
+    raise LookupError(f"the page has no {name} event")
 
 
-def page_event(url: str, event: Event, text: str, timeout: float = 30) -> Outcome:
-    """Send `text` (a canvas PNG as a data URL) through the page's stroke event as the browser does: one request
-    off the queue. The event's other inputs (the inside view's state) are left to their defaults."""
-    return _run(url, "predict", {"data": [text] + [None] * (event.inputs - 1), "event_data": None,
-                                 "fn_index": event.fn_index, "trigger_id": event.trigger,
-                                 "session_hash": secrets.token_hex(6)}, timeout)
+def page_event(url: str, event: Event, text: str, timeout: float = 30, session: str | None = None,
+               others: list | None = None) -> Outcome:
+    """Send `text` (a canvas PNG as a data URL, or the event's first input) through one of the page's events as
+    the browser does: one request off the queue, in `session` (a new one by default). The event's other inputs
+    are `others`, or left to their defaults (the session's state)."""
+    others = others if others is not None else [None] * (event.inputs - 1)
+    return _run(url, "predict", {"data": [text, *others], "event_data": None, "fn_index": event.fn_index,
+                                 "trigger_id": event.trigger, "session_hash": session or secrets.token_hex(6)},
+                timeout)
 
 
 def run_route(url: str, api_name: str, text: str, timeout: float = 30) -> Outcome:

@@ -24,5 +24,13 @@ ARTICLE_CHECKPOINT = PACKAGE_DIR.parent / "checkpoints" / "article.safetensors"
 """The reference article's network trained with its recipe (`python -m mnist_cnn.train --preset article`),
 shown on the page beside the default one."""
 
+CORRECTIONS_FILE = "corrections.csv"
+"""The table of a corrections folder (`python app.py --collect DIR`): one row per correction, the columns below."""
+CORRECTION_COLUMNS = ("drawing", "input", "answer", "label", "checkpoint")
+"""The submitted picture (a file), its 28x28 input (a file), the page's answer (JSON), the right label, and the
+served checkpoint's hash; Gradio's flagging adds the time."""
+NOT_A_DIGIT = "not a digit"
+"""The label of a correction saying the picture is no digit at all."""
+
 DATA_DIR_ENV = "MNIST_DATA_DIR"
 DEFAULT_DATA_DIR = "./data"

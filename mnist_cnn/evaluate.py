@@ -1,6 +1,11 @@
-"""Evaluate a checkpoint on the MNIST test set: accuracy, per-class accuracy, confusion matrix.
+"""Evaluate a checkpoint on the MNIST test set, or on a folder of labelled pictures: accuracy, per-class accuracy,
+confusion matrix.
 
     python -m mnist_cnn.evaluate [--checkpoint P] [--data-dir D] [--json] [--confusion-png F]
+    python -m mnist_cnn.evaluate --data DIR [DIR ...]   # corrections (app.py --collect) or LABEL/*.png folders
+
+A folder's pictures go through the page's preprocessing first (`mnist_cnn.extra_data`); its pictures labelled
+"not a digit" are scored by how many the network marks unsure.
 """
 
 import argparse
@@ -10,7 +15,7 @@ import sys
 import torch
 from torch import nn
 
-from mnist_cnn.config import CLASSES, DEFAULT_CHECKPOINT
+from mnist_cnn.config import CLASSES, DEFAULT_CHECKPOINT, UNSURE_BELOW
 from mnist_cnn.errors import MnistCnnError
 from mnist_cnn.transforms import Normalization
 
@@ -47,9 +52,9 @@ def summarize(labels: torch.Tensor, preds: torch.Tensor) -> dict:
     }
 
 
-def format_report(result: dict) -> str:
+def format_report(result: dict, what: str = "test images") -> str:
     """A human-readable report: accuracy, per-class accuracy and the confusion matrix."""
-    lines = [f"accuracy {result['accuracy'] * 100:.2f} % on {result['n']} test images", "", "per class:"]
+    lines = [f"accuracy {result['accuracy'] * 100:.2f} % on {result['n']} {what}", "", "per class:"]
     lines += [f"  {c}: {a * 100:6.2f} %" for c, a in result["per_class"].items()]
     lines += ["", "confusion (rows: true, columns: predicted):", "     " + "".join(f"{c:>6}" for c in CLASSES)]
     lines += [f"  {c}: " + "".join(f"{v:>6}" for v in row) for c, row in zip(CLASSES, result["confusion"])]
@@ -81,21 +86,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", help="MNIST folder (default: $MNIST_DATA_DIR or ./data)")
     parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
     parser.add_argument("--confusion-png", help="also save the confusion matrix as a PNG here")
+    parser.add_argument("--data", nargs="+", metavar="DIR",
+                        help="score these folders of labelled pictures instead of MNIST test")
     args = parser.parse_args(argv)
 
     from mnist_cnn.checkpoint import load_checkpoint
     from mnist_cnn.data import load_mnist
+    from mnist_cnn.extra_data import read_all
 
     try:
         model, meta = load_checkpoint(args.checkpoint)
-        images, labels = load_mnist(args.data_dir, train=False)
+        if args.data:
+            extra = read_all(args.data)
+            images, labels = torch.from_numpy(extra.digits), torch.from_numpy(extra.labels)
+        else:
+            images, labels = load_mnist(args.data_dir, train=False)
     except MnistCnnError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    result = summarize(labels, predict_labels(model, images, Normalization(meta["mean"], meta["std"])))
+    norm = Normalization(meta["mean"], meta["std"])
+    result = summarize(labels, predict_labels(model, images, norm))
     if args.confusion_png:
         save_confusion_png(result["confusion"], args.confusion_png)
-    print(format_report(result))
+    print(format_report(result, "pictures" if args.data else "test images"))
+    if args.data:
+        temperature = float(meta.get("temperature", 1.0))
+        top = (logits_of(model, torch.from_numpy(extra.not_digits), norm) / temperature).softmax(1).amax(1)
+        result |= {"not_digits": len(top), "not_digits_flagged": (top < UNSURE_BELOW).float().mean().item()
+                   if len(top) else None, "skipped": extra.skipped}
+        if len(top):
+            print(f"\nnot a digit: {result['not_digits_flagged'] * 100:.1f} % of {len(top)} marked unsure")
+        if extra.skipped:
+            print(f"skipped {extra.skipped} pictures with no readable digit or label")
     if args.json:
         print(json.dumps({"checkpoint": args.checkpoint, **result}))
     return 0

@@ -3,12 +3,17 @@
     python -m mnist_cnn.train                   # the default recipe: reproduces the shipped checkpoint
     python -m mnist_cnn.train --fast            # about a minute on a laptop CPU, >= 99 %
     python -m mnist_cnn.train --preset article  # the reference article's recipe, for comparison
+    python -m mnist_cnn.train --preset finetune --init checkpoints/mnist_cnn.safetensors \
+        --extra-data corrections/ --output tuned.safetensors  # learn visitors' corrections in minutes
+    torchrun --nproc_per_node 2 -m mnist_cnn.train ...    # the same, in 2 processes (mnist_cnn.distributed)
 
 Every knob of a preset can be overridden by its flag. After each epoch the checkpoint and a resume
 state are written atomically, so an interrupted run keeps its last finished epoch (`--resume`).
 """
 
 import argparse
+import contextlib
+import os
 import platform
 import signal
 import sys
@@ -24,10 +29,12 @@ from tqdm import tqdm
 
 from mnist_cnn.augment import Augment
 from mnist_cnn.calibrate import calibration_report, fit_temperature
-from mnist_cnn.checkpoint import atomic_write, save_checkpoint
+from mnist_cnn.checkpoint import atomic_write, load_checkpoint, read_metadata, save_checkpoint
 from mnist_cnn.config import DEFAULT_CHECKPOINT, MNIST_MEAN, MNIST_STD
+from mnist_cnn.distributed import World, join, leave, shard, wait_for_all
 from mnist_cnn.errors import MnistCnnError
 from mnist_cnn.evaluate import logits_of, predict_labels
+from mnist_cnn.extra_data import read_all
 from mnist_cnn.model import ARCHS, build_model
 from mnist_cnn.outliers import pair_inputs, piece_inputs, scribble_inputs
 from mnist_cnn.styles import style_inputs
@@ -49,7 +56,17 @@ PRESETS = {
         weight_decay=0.0, schedule="constant", augment=False, label_smoothing=0.0,
         mean=0.5, std=0.5, holdout=0, outlier_weight=0.0, style_pool=0,
     ),
+    # from a trained network (--init), a few epochs over the extra pictures (--extra-data, each seen
+    # extra_repeat times an epoch) among a replay of MNIST, so that what it knew is not forgotten
+    "finetune": dict(
+        arch="mnist_cnn", epochs=3, batch_size=128, lr=5e-4, optimizer="adamw", momentum=0.9,
+        weight_decay=5e-4, schedule="onecycle", augment=True, label_smoothing=0.1,
+        mean=MNIST_MEAN, std=MNIST_STD, holdout=5000, outlier_weight=0.5, style_pool=0,
+        replay=15_000, extra_repeat=4, outlier_pool=3000,
+    ),
 }
+RECIPE_KEYS = (*PRESETS["default"], "replay", "extra_repeat")
+"""The settings a checkpoint records as its recipe."""
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -75,21 +92,31 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="training images set aside to calibrate the probabilities (temperature scaling)")
     p.add_argument("--outlier-weight", type=float,
                    help="weight of the loss teaching the network to be unsure on what is not one digit (0: off)")
-    p.add_argument("--outlier-pool", type=int, default=10_000,
-                   help="scribbles and digit pairs drawn for that (default: 10000)")
+    p.add_argument("--outlier-pool", type=int, help="scribbles and digit pairs drawn for that (default: 10000)")
     p.add_argument("--style-pool", type=int,
                    help="digits written and captured in styles MNIST under-represents, a quarter batch each step "
                         "(mnist_cnn.styles; 0: off)")
     p.add_argument("--train-limit", type=int, help="train on only the first N images (for quick tests)")
+    p.add_argument("--extra-data", nargs="+", metavar="DIR", default=[],
+                   help="also train on these labelled pictures: corrections folders (app.py --collect) or folders "
+                        "of LABEL/*.png, preprocessed as the page does")
+    p.add_argument("--extra-repeat", type=int, help="times each extra picture is seen per epoch (default: 1)")
+    p.add_argument("--replay", type=int, help="train on only N random MNIST training images besides the extra "
+                   "pictures (default: all)")
+    p.add_argument("--init", metavar="CHECKPOINT",
+                   help="start from this checkpoint's weights (its architecture and normalization) to fine-tune")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     p.add_argument("--device", default="auto", help="auto (cuda, mps, cpu), or any torch device name")
     p.add_argument("--data-dir", help="MNIST folder (default: $MNIST_DATA_DIR or ./data)")
     p.add_argument("--output", default=str(DEFAULT_CHECKPOINT), help="checkpoint to write (default: the shipped one)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted run from its last finished epoch")
     args = p.parse_args(argv)
-    for key, value in PRESETS[args.preset].items():
+    for key, value in ({"outlier_pool": 10_000, "extra_repeat": 1, "replay": 0} | PRESETS[args.preset]).items():
         if getattr(args, key) is None:
             setattr(args, key, value)
+    if args.init:  # the weights come with their architecture and the normalization they were trained with
+        meta = read_metadata(Path(args.init))
+        args.arch, args.mean, args.std = meta["arch"], meta["mean"], meta["std"]
     return args
 
 
@@ -180,6 +207,7 @@ class Data:
     train: tuple[torch.Tensor, torch.Tensor]
     held: tuple[torch.Tensor, torch.Tensor]
     test: tuple[torch.Tensor, torch.Tensor]
+    not_digits: torch.Tensor | None = None  # extra pictures labelled "not a digit", learnt as outliers
 
     @property
     def check(self) -> tuple[str, torch.Tensor, torch.Tensor]:
@@ -200,6 +228,7 @@ class Run:
     """What changes as a run goes: the network, its optimizer and schedule, the random state, the history."""
 
     model: nn.Module
+    net: nn.Module  # what the training steps call: the model, or the model wrapped to share gradients
     optimizer: torch.optim.Optimizer
     schedule: torch.optim.lr_scheduler.LRScheduler
     loss_fn: nn.Module
@@ -210,7 +239,8 @@ class Run:
 
 
 def load_data(args: argparse.Namespace) -> Data:
-    """MNIST, with `--holdout` random training images set aside (the same ones for the same seed)."""
+    """MNIST, with `--holdout` random training images set aside (the same ones for the same seed), only
+    `--replay` random ones of the rest when set, and the `--extra-data` pictures (`--extra-repeat` times each)."""
     from mnist_cnn.data import load_mnist, split_holdout
 
     train_x, train_y = load_mnist(args.data_dir, train=True)
@@ -218,8 +248,21 @@ def load_data(args: argparse.Namespace) -> Data:
         train_x, train_y = train_x[: args.train_limit], train_y[: args.train_limit]
     if not 0 <= args.holdout < len(train_x):
         raise MnistCnnError(f"--holdout {args.holdout} must be less than the {len(train_x)} training images.")
-    kept, held = split_holdout(train_x, train_y, args.holdout, args.seed)
-    return Data(kept, held, load_mnist(args.data_dir, train=False))
+    (kept_x, kept_y), held = split_holdout(train_x, train_y, args.holdout, args.seed)
+    if args.replay and args.replay < len(kept_x):
+        pick = torch.randperm(len(kept_x), generator=torch.Generator().manual_seed(args.seed + 1))[: args.replay]
+        kept_x, kept_y = kept_x[pick], kept_y[pick]
+    data = Data((kept_x, kept_y), held, load_mnist(args.data_dir, train=False))
+    if args.extra_data:
+        extra = read_all(args.extra_data)
+        print(f"extra pictures: {len(extra.labels)} digits and {len(extra.not_digits)} not digits from "
+              f"{', '.join(args.extra_data)} ({extra.skipped} skipped), each seen {args.extra_repeat} times an epoch")
+        repeat = args.extra_repeat
+        data.train = (torch.cat([kept_x, torch.from_numpy(extra.digits).repeat(repeat, 1, 1)]),
+                      torch.cat([kept_y, torch.from_numpy(extra.labels).repeat(repeat)]))
+        if len(extra.not_digits):
+            data.not_digits = torch.from_numpy(extra.not_digits).unsqueeze(1).float().div_(255.0)
+    return data
 
 
 def draw_pools(args: argparse.Namespace, data: Data) -> Pools:
@@ -233,6 +276,8 @@ def draw_pools(args: argparse.Namespace, data: Data) -> Pools:
         pieces = piece_inputs(args.outlier_pool // 6, seed=args.seed)
         scribbles = scribble_inputs(args.outlier_pool - len(pairs) - len(pieces), seed=args.seed)
         pools.outliers = torch.from_numpy(np.concatenate([scribbles, pieces, pairs])).unsqueeze(1)
+        if data.not_digits is not None:
+            pools.outliers = torch.cat([pools.outliers, data.not_digits])
     if args.style_pool:
         print(f"writing {args.style_pool} digits in styles MNIST under-represents")
         style_x, style_y = style_inputs(train_x.numpy(), train_y.numpy(), args.style_pool, seed=args.seed)
@@ -240,13 +285,24 @@ def draw_pools(args: argparse.Namespace, data: Data) -> Pools:
     return pools
 
 
-def start_run(args: argparse.Namespace, device: torch.device, images: int) -> Run:
-    """A fresh network with its optimizer, learning-rate schedule and loss, for `images` training images."""
+def start_run(args: argparse.Namespace, device: torch.device, images: int, world: World) -> Run:
+    """A network (fresh, or `--init`'s weights) with its optimizer, learning-rate schedule and loss, for `images`
+    training images shared among the world's processes, `--batch-size` images per step in all."""
     generator = torch.Generator().manual_seed(args.seed)
-    model = build_model(args.arch).to(device).to(memory_format=torch.channels_last)
+    model = load_checkpoint(args.init)[0] if args.init else build_model(args.arch)
+    model = model.to(device).to(memory_format=torch.channels_last)
+    net = model
+    if world.size > 1:
+        net = nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
     optimizer = make_optimizer(args, model)
-    schedule = make_schedule(args, optimizer, -(-images // args.batch_size))
-    return Run(model, optimizer, schedule, nn.CrossEntropyLoss(label_smoothing=args.label_smoothing), generator)
+    per_process = -(-images // world.size)
+    schedule = make_schedule(args, optimizer, -(-per_process // per_process_batch(args, world)))
+    return Run(model, net, optimizer, schedule, nn.CrossEntropyLoss(label_smoothing=args.label_smoothing), generator)
+
+
+def per_process_batch(args: argparse.Namespace, world: World) -> int:
+    """Each process's share of a step's `--batch-size` images."""
+    return max(1, args.batch_size // world.size)
 
 
 def resume(run: Run, output: Path) -> None:
@@ -267,29 +323,36 @@ def outlier_loss(logits: torch.Tensor, weight: float) -> torch.Tensor:
     return -weight * logits.log_softmax(1).mean()
 
 
-def one_epoch(args, run: Run, data: Data, pools: Pools, norm: Normalization, device) -> tuple[float, float]:
-    """One pass over the training images, each batch with its share of styled digits and outliers;
-    return the mean loss and the training accuracy."""
+def one_epoch(args, run: Run, data: Data, pools: Pools, norm: Normalization, device, world: World):
+    """One pass over the training images (this process's shard of them), each batch with its share of styled
+    digits and outliers; return the mean loss and the training accuracy."""
     train_x, train_y = data.train
     augment = Augment() if args.augment else None
     run.model.train()
-    order = torch.randperm(len(train_x), generator=run.generator)
+    order = shard(torch.randperm(len(train_x), generator=run.generator), world)
+    # the order is the same in every process; what each draws for its own images (styled digits, outliers,
+    # distortions) is its own
+    local = run.generator if world.size == 1 else torch.Generator().manual_seed(
+        args.seed * 7919 + 1000 * world.rank + run.epoch)
     total_loss, correct, seen = 0.0, 0, 0
-    steps = -(-len(train_x) // args.batch_size)
-    bar = tqdm(range(steps), desc=f"epoch {run.epoch + 1}/{args.epochs}", unit="batch", leave=False)
+    batch = per_process_batch(args, world)
+    steps = -(-len(order) // batch)
+    bar = tqdm(range(steps), desc=f"epoch {run.epoch + 1}/{args.epochs}", unit="batch", leave=False,
+               disable=not world.main)
     for step in bar:
-        idx = order[step * args.batch_size : (step + 1) * args.batch_size]
+        idx = order[step * batch : (step + 1) * batch]
         x, y = norm.to_float(train_x[idx]), train_y[idx]
         outlier_count = len(y) // 4
         if pools.styled is not None:
-            pick = torch.randint(len(pools.styled[1]), (len(y) // 4,), generator=run.generator)
+            pick = torch.randint(len(pools.styled[1]), (len(y) // 4,), generator=local)
             x, y = torch.cat([x, pools.styled[0][pick]]), torch.cat([y, pools.styled[1][pick]])
         if augment is not None:
-            x = augment(x, run.generator)
+            x = augment(x, local)
         y = y.to(device)
         if pools.outliers is not None:
-            x = torch.cat([x, outlier_batch(pools.outliers, outlier_count, augment, run.generator)])
-        logits = run.model(norm(x).to(device).contiguous(memory_format=torch.channels_last))
+            x = torch.cat([x, outlier_batch(pools.outliers, outlier_count, augment, local)])
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
+            logits = run.net(norm(x).to(device).contiguous(memory_format=torch.channels_last)).float()
         loss = run.loss_fn(logits[: len(y)], y)
         if pools.outliers is not None:
             loss = loss + outlier_loss(logits[len(y) :], args.outlier_weight)
@@ -311,7 +374,9 @@ def metadata_of(args: argparse.Namespace, run: Run, device: torch.device) -> dic
     return {
         "arch": args.arch, "mean": args.mean, "std": args.std, **check,
         "epochs": run.epoch, "planned_epochs": args.epochs, "seed": args.seed, "preset": args.preset,
-        "recipe": {k: getattr(args, k) for k in PRESETS["default"]},
+        "recipe": {k: getattr(args, k) for k in RECIPE_KEYS},
+        **({"init": Path(args.init).name} if args.init else {}),
+        **({"extra_data": [Path(d).name for d in args.extra_data]} if args.extra_data else {}),
         "train_seconds": round(run.elapsed, 1), "history": run.history, "device": str(device),
         "holdout": args.holdout, "outlier_weight": args.outlier_weight, "style_pool": args.style_pool,
         "threads": torch.get_num_threads(),
@@ -347,30 +412,42 @@ def finish(args, run: Run, data: Data, norm: Normalization, metadata: dict, outp
     return metadata
 
 
-def train(args: argparse.Namespace) -> dict:
-    """Run the recipe in `args`; return the final metadata written to the checkpoint."""
-    output, device, started = Path(args.output), pick_device(args.device), time.perf_counter()
+def train(args: argparse.Namespace, world: World | None = None) -> dict:
+    """Run the recipe in `args` (in this process's place in `world`, one process by default); return the final
+    metadata written to the checkpoint."""
+    world = world or World()
+    output, started = Path(args.output), time.perf_counter()
+    device = pick_device(args.device)
+    if device.type == "cuda" and world.size > 1:
+        device = torch.device("cuda", world.local_rank)
     torch.manual_seed(args.seed)
     data = load_data(args)
     norm = Normalization(args.mean, args.std)
     pools = draw_pools(args, data)
-    run = start_run(args, device, len(data.train[0]))
+    run = start_run(args, device, len(data.train[0]), world)
     if args.resume:
         resume(run, output)
         print(f"resuming {output} after epoch {run.epoch} of {args.epochs}")
     check_name, check_x, check_y = data.check
-    print(f"training {args.arch} ({args.preset} preset) on {device}, {torch.get_num_threads()} threads, "
-          f"{len(data.train[0])} images, {args.epochs} epochs; each epoch checked on the {check_name} images")
+    processes = f" x {world.size} processes" if world.size > 1 else ""
+    print(f"training {args.arch} ({args.preset} preset{', from ' + args.init if args.init else ''}) on {device}, "
+          f"{torch.get_num_threads()} threads{processes}, {len(data.train[0])} images, {args.epochs} epochs; "
+          f"each epoch checked on the {check_name} images")
     while run.epoch < args.epochs:
         epoch_start = time.perf_counter()
-        loss, train_accuracy = one_epoch(args, run, data, pools, norm, device)
-        accuracy = (predict_labels(run.model, check_x, norm) == check_y).float().mean().item()
+        loss, train_accuracy = one_epoch(args, run, data, pools, norm, device, world)
         run.epoch, run.elapsed = run.epoch + 1, run.elapsed + time.perf_counter() - epoch_start
-        run.history.append({"epoch": run.epoch, "loss": loss, "train_accuracy": train_accuracy,
-                            f"{check_name}_accuracy": accuracy, "elapsed": run.elapsed})
-        print(f"epoch {run.epoch}/{args.epochs}: loss {loss:.4f}, train acc {train_accuracy * 100:.2f} %, "
-              f"{check_name} acc {accuracy * 100:.2f} %, {run.elapsed:.0f} s")
-        save_epoch(run, output, metadata := metadata_of(args, run, device))
+        if world.main:
+            accuracy = (predict_labels(run.model, check_x, norm) == check_y).float().mean().item()
+            run.history.append({"epoch": run.epoch, "loss": loss, "train_accuracy": train_accuracy,
+                                f"{check_name}_accuracy": accuracy, "elapsed": run.elapsed})
+            print(f"epoch {run.epoch}/{args.epochs}: loss {loss:.4f}, train acc {train_accuracy * 100:.2f} %, "
+                  f"{check_name} acc {accuracy * 100:.2f} %, {run.elapsed:.0f} s")
+            save_epoch(run, output, metadata := metadata_of(args, run, device))
+        wait_for_all(world)  # the others wait while rank 0 checks and writes
+    if not world.main:
+        return {}
+    metadata["processes"] = world.size
     metadata = finish(args, run, data, norm, metadata, output, started)
     print(f"done: {args.arch}, {check_name} accuracy {accuracy * 100:.2f} % after {args.epochs} epochs, "
           f"{run.elapsed:.0f} s of training, checkpoint {output}")
@@ -378,16 +455,26 @@ def train(args: argparse.Namespace) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
     signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
     try:
-        train(args)
+        args = parse_args(argv)  # reads --init's checkpoint
+        world = join(args.device)
+    except MnistCnnError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    # rank 0 speaks for all: the others print nothing (their errors still reach stderr)
+    quiet = contextlib.redirect_stdout(open(os.devnull, "w")) if not world.main else contextlib.nullcontext()
+    try:
+        with quiet:
+            train(args, world)
     except KeyboardInterrupt:
         print(f"\ninterrupted: {args.output} holds the last finished epoch; continue with --resume.", file=sys.stderr)
         return 130
     except MnistCnnError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        leave(world)
     return 0
 
 

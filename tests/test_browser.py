@@ -181,7 +181,7 @@ def test_in_chinese_the_title_lessons_and_answers_are_chinese(browser, app_url):
 
 
 def test_on_a_phone_a_finger_draws_and_the_verdict_stays_in_view(browser, app_url, tmp_path):
-    page = open_page(browser, app_url, **PHONE)
+    page = open_page(browser, app_url, **PHONE, locale="zh-CN")  # a phone set to Chinese, as many readers have
     canvas = page.locator("#sketchpad canvas").first
     canvas.evaluate("canvas => canvas.scrollIntoView({block: 'end'})")
     scrolled = page.evaluate("scrollY")
@@ -197,3 +197,38 @@ def test_on_a_phone_a_finger_draws_and_the_verdict_stays_in_view(browser, app_ur
     page.screenshot(path=os.environ.get("MNIST_CNN_PHONE_SCREENSHOT") or str(tmp_path / "phone.png"))
     assert page.errors == []
     page.close()
+
+
+def test_a_visitor_corrects_an_answer_and_the_correction_is_on_disk(browser, tmp_path):
+    import csv
+
+    from harness.server import start_app, stop_app
+
+    folder = tmp_path / "corrections"
+    process, url = start_app("--collect", str(folder))
+    try:
+        page = open_page(browser, url)
+        expect(page.locator("#correction")).to_contain_text("This server keeps each correction")
+        draw_digit(page, 1)
+        assert wait_for_label(page, "1")[0] == "1"
+        page.locator("#right-label label").filter(has_text="7").click()
+        page.click("#send-correction")
+        expect(page.locator("#correction-status")).to_contain_text("kept as 7", timeout=10_000)
+        with open(folder / "corrections.csv", newline="", encoding="utf-8") as table:
+            (row,) = list(csv.DictReader(table))
+        assert row["label"] == "7" and '"number": "1"' in row["answer"] and row["checkpoint"] and row["timestamp"]
+        assert Path(row["drawing"]).is_file() and Path(row["input"]).is_file()
+        assert page.errors == []
+        page.close()
+    finally:
+        stop_app(process)
+
+
+def test_without_collect_there_is_no_control_to_send_a_correction(page, app_url):
+    from harness.wire import page_event_named
+
+    draw_digit(page, 7)
+    assert wait_for_label(page, "7")[0] == "7"
+    assert page.locator("#correction, #right-label, #send-correction").count() == 0
+    with pytest.raises(LookupError):  # and no event on the server that would keep one
+        page_event_named(app_url, "on_correct")

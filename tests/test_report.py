@@ -40,3 +40,5 @@ def test_running_one_benchmark_again_keeps_the_other_headline_rows():
     assert "| styles | 1 % |" in again and "| hostile | 3 ms |" in again and "2 ms" not in again
     assert again.index("| styles |") < again.index("| hostile |")  # the benchmarks' order
     assert "hostile again day one; hostile again day two." in again  # each partial run says what it measured
+    third = headlines({"hostile": "headline: hostile | 4 ms\n"}, "day three", again)
+    assert third.count("again") == 2 and "hostile again day three." in third  # day two's note is outdated
