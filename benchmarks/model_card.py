@@ -20,7 +20,7 @@ import torch
 from mnist_cnn.checkpoint import read_metadata
 from mnist_cnn.config import ARTICLE_CHECKPOINT, DEFAULT_CHECKPOINT
 from mnist_cnn.data import load_mnist
-from mnist_cnn.evaluate import predict_labels
+from mnist_cnn.evaluate import accuracy
 from mnist_cnn.predict import DigitClassifier
 
 RECIPES = {"fast": ["--fast"], "the article's": ["--preset", "article"]}
@@ -29,7 +29,7 @@ RECIPES = {"fast": ["--fast"], "the article's": ["--preset", "article"]}
 def test_accuracy(path: Path, data_dir: str | None) -> float:
     classifier = DigitClassifier.from_checkpoint(path)
     images, labels = load_mnist(data_dir, train=False)
-    return (predict_labels(classifier.model, images, classifier.normalization) == labels).float().mean().item()
+    return accuracy(classifier.model, images, labels, classifier.normalization)
 
 
 def train_recipe(flags: list[str], folder: Path, data_dir: str | None) -> tuple[float, float, float]:

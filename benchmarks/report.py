@@ -42,6 +42,8 @@ BENCHMARKS: dict[str, list[str]] = {
     "stroke-inside-open": ["-m", "benchmarks.stroke_latency", "--inside-open", "--wiring", "live", "before"],
     "stroke-pages": ["-m", "benchmarks.stroke_latency", "--pages", "8", "--drawings", "8", "--wiring", "live"],
     "load": ["-m", "benchmarks.load", "--clients", "8", "--seconds", "60"],
+    "corrections": ["-m", "benchmarks.corrections", "--n", "1000"],
+    "distributed": ["-m", "benchmarks.distributed"],
     "soak": ["-m", "benchmarks.soak", "--minutes", "10", "--clients", "8"],
     "soak-many": ["-m", "benchmarks.soak", "--minutes", "1", "--clients", "32"],
 }
@@ -105,11 +107,14 @@ def headlines(outputs: dict[str, str], stamp: str, previous: str = "") -> str:
             rows += [line for line in previous.splitlines() if line.endswith(f"| `{command}` |")]
     measured = f"Measured {stamp}."
     if len(outputs) < len(BENCHMARKS):
-        # "Measured STAMP; a, b again STAMP; ...": a note for each later run, dropped once all its names ran again
+        # "Measured STAMP; a, b again STAMP; ...": a note for each later run, dropped once every benchmark it
+        # names has run again after it (or is no longer a benchmark)
         first, *notes = next((line for line in previous.splitlines() if line.startswith("Measured")),
                              measured).rstrip(".").split("; ")
-        notes = [note for note in notes if not set(note.split(" again ")[0].split(", ")) <= set(outputs)]
-        measured = "; ".join([first, *notes, f"{', '.join(outputs)} again {stamp}"]) + "."
+        notes = [*notes, f"{', '.join(outputs)} again {stamp}"]
+        names = [set(note.split(" again ")[0].split(", ")) & set(BENCHMARKS) for note in notes]
+        kept = [note for i, note in enumerate(notes) if not names[i] <= set().union(*names[i + 1 :])]
+        measured = "; ".join([first, *kept]) + "."
     body = "\n".join(rows)
     return f"<!-- figures: headlines -->\n{measured}\n\n{body}\n<!-- /figures: headlines -->"
 

@@ -35,6 +35,11 @@ def predict_labels(model: nn.Module, images: torch.Tensor, norm: Normalization) 
     return logits_of(model, images, norm).argmax(1)
 
 
+def accuracy(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, norm: Normalization) -> float:
+    """The share of uint8 images (N, 28, 28) whose predicted class is their label."""
+    return (predict_labels(model, images, norm) == labels).float().mean().item()
+
+
 def confusion_matrix(labels: torch.Tensor, preds: torch.Tensor, n: int = len(CLASSES)) -> torch.Tensor:
     """n x n counts: rows are true classes, columns predicted classes."""
     return torch.bincount(labels * n + preds, minlength=n * n).reshape(n, n)
@@ -99,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.data:
             extra = read_all(args.data)
             images, labels = torch.from_numpy(extra.digits), torch.from_numpy(extra.labels)
+            if not len(labels):
+                raise MnistCnnError(f"{', '.join(args.data)} holds no pictures labelled with a digit to score.")
         else:
             images, labels = load_mnist(args.data_dir, train=False)
     except MnistCnnError as exc:
@@ -110,11 +117,11 @@ def main(argv: list[str] | None = None) -> int:
         save_confusion_png(result["confusion"], args.confusion_png)
     print(format_report(result, "pictures" if args.data else "test images"))
     if args.data:
-        temperature = float(meta.get("temperature", 1.0))
-        top = (logits_of(model, torch.from_numpy(extra.not_digits), norm) / temperature).softmax(1).amax(1)
-        result |= {"not_digits": len(top), "not_digits_flagged": (top < UNSURE_BELOW).float().mean().item()
-                   if len(top) else None, "skipped": extra.skipped}
-        if len(top):
+        result |= {"not_digits": len(extra.not_digits), "not_digits_flagged": None, "skipped": extra.skipped}
+        if len(extra.not_digits):
+            logits = logits_of(model, torch.from_numpy(extra.not_digits), norm)
+            top = (logits / float(meta.get("temperature", 1.0))).softmax(1).amax(1)
+            result["not_digits_flagged"] = (top < UNSURE_BELOW).float().mean().item()
             print(f"\nnot a digit: {result['not_digits_flagged'] * 100:.1f} % of {len(top)} marked unsure")
         if extra.skipped:
             print(f"skipped {extra.skipped} pictures with no readable digit or label")

@@ -33,7 +33,8 @@ from mnist_cnn.checkpoint import atomic_write, load_checkpoint, read_metadata, s
 from mnist_cnn.config import DEFAULT_CHECKPOINT, MNIST_MEAN, MNIST_STD
 from mnist_cnn.distributed import World, join, leave, shard, wait_for_all
 from mnist_cnn.errors import MnistCnnError
-from mnist_cnn.evaluate import logits_of, predict_labels
+from mnist_cnn.evaluate import accuracy as accuracy_of
+from mnist_cnn.evaluate import logits_of
 from mnist_cnn.extra_data import read_all
 from mnist_cnn.model import ARCHS, build_model
 from mnist_cnn.outliers import pair_inputs, piece_inputs, scribble_inputs
@@ -438,7 +439,7 @@ def train(args: argparse.Namespace, world: World | None = None) -> dict:
         loss, train_accuracy = one_epoch(args, run, data, pools, norm, device, world)
         run.epoch, run.elapsed = run.epoch + 1, run.elapsed + time.perf_counter() - epoch_start
         if world.main:
-            accuracy = (predict_labels(run.model, check_x, norm) == check_y).float().mean().item()
+            accuracy = accuracy_of(run.model, check_x, check_y, norm)
             run.history.append({"epoch": run.epoch, "loss": loss, "train_accuracy": train_accuracy,
                                 f"{check_name}_accuracy": accuracy, "elapsed": run.elapsed})
             print(f"epoch {run.epoch}/{args.epochs}: loss {loss:.4f}, train acc {train_accuracy * 100:.2f} %, "

@@ -1,5 +1,6 @@
 """Training end to end on a few thousand images: checkpoints, normalization, interruption and resume."""
 
+import json
 import re
 import signal
 import subprocess
@@ -109,3 +110,46 @@ def test_resume_without_a_run_is_one_clear_error(tmp_path):
     run = train("--resume", "--epochs", "1", "--output", str(tmp_path / "none.safetensors"))
     _, stderr = run.communicate(timeout=120)
     assert run.returncode == 2 and stderr.strip().startswith("error: Nothing to resume")
+
+
+def test_two_processes_train_with_gloo_and_rank_0_writes_one_checkpoint(tmp_path, mnist_test):
+    out = tmp_path / "two.safetensors"
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
+               "-m", "mnist_cnn.train", *TINY, "--epochs", "2", "--output", str(out)]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.count("x 2 processes") == 1 and run.stdout.count("done:") == 1  # rank 0 alone speaks
+    meta = read_metadata(out)
+    assert meta["processes"] == 2 and meta["epochs"] == 2
+    classifier = DigitClassifier.from_checkpoint(out)
+    images, labels = mnist_test
+    right = np.mean([classifier.probabilities(x).argmax() for x in images[:500].numpy() / 255.0]
+                    == labels[:500].numpy())
+    assert right >= 0.9
+
+
+def test_fine_tuning_from_a_checkpoint_learns_the_extra_pictures(tmp_path, mnist_dir):
+    from harness.people import stroke_digit
+    from mnist_cnn.config import DEFAULT_CHECKPOINT
+
+    rng = np.random.default_rng(0)
+    for i in range(40):  # 7s labelled 1: what the network has never been taught, so learning them shows
+        (tmp_path / "extra" / "1").mkdir(parents=True, exist_ok=True)
+        stroke_digit(7, rng, canvas=280, width=14).save(tmp_path / "extra" / "1" / f"{i}.png")
+
+    def scored(checkpoint) -> float:
+        evaluated = subprocess.run([sys.executable, "-m", "mnist_cnn.evaluate", "--checkpoint", str(checkpoint),
+                                    "--data", str(tmp_path / "extra"), "--json"], capture_output=True, text=True)
+        assert evaluated.returncode == 0, evaluated.stderr
+        return json.loads(evaluated.stdout.splitlines()[-1])["accuracy"]
+
+    out = tmp_path / "tuned.safetensors"
+    run = subprocess.run([sys.executable, "-m", "mnist_cnn.train", "--preset", "finetune", "--init",
+                          str(DEFAULT_CHECKPOINT), "--extra-data", str(tmp_path / "extra"), "--replay", "2000",
+                          "--holdout", "500", "--outlier-pool", "90", "--epochs", "1", "--extra-repeat", "8",
+                          "--output", str(out)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "extra pictures: 40 digits" in run.stdout
+    meta = read_metadata(out)
+    assert meta["init"] == DEFAULT_CHECKPOINT.name and meta["recipe"]["replay"] == 2000
+    assert scored(DEFAULT_CHECKPOINT) < 0.1 < 0.5 < scored(out)
