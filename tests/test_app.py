@@ -130,6 +130,14 @@ def test_bad_checkpoint_stops_the_start_with_one_line(tmp_path):
     assert len(lines) == 1 and lines[0].startswith("Cannot start: Checkpoint") and str(bad) in lines[0]
 
 
+def answer(outputs: tuple) -> dict:
+    """The page's outputs for one reading, by Answer's field names, and the inside view's under "inside"."""
+    import app
+
+    names = [f.name for f in app.fields(app.Answer)]
+    return dict(zip(names, outputs)) | {"inside": outputs[len(names):]}
+
+
 def test_page_shows_the_hint_for_an_empty_canvas():
     import base64
     import io
@@ -139,22 +147,15 @@ def test_page_shows_the_hint_for_an_empty_canvas():
     buffer = io.BytesIO()
     Image.new("RGBA", (140, 140), "white").save(buffer, format="PNG")
     url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
-    chart, verdict, model_input, naive, naive_answer, digits, current, *inside = app.on_stroke(url, False)
-    assert model_input is None and naive is None and current is None and digits == naive_answer == ""
-    assert verdict.key == "hint"  # a translation key: the browser shows it in its language
+    shown = answer(app.on_stroke(url, False))
+    assert shown["model_input"] is shown["naive_input"] is shown["picture"] is shown["current_input"] is None
+    assert shown["digits"] == shown["naive_answer"] == ""
+    assert shown["verdict"].key == "hint"  # a translation key: the browser shows it in its language
     skip = type(app.gr.skip())
-    assert isinstance(chart, skip)  # page.js draws the charts from read_drawing
-    assert all(isinstance(out, skip) for out in inside)  # the inside view is closed
+    assert isinstance(shown["reading"], skip)  # page.js draws the charts from read_drawing
+    assert all(isinstance(out, skip) for out in shown["inside"])  # the inside view is closed
     assert app.read_drawing(url) == {"number": "", "unsure": False, "digits": [],
                                      "article": {"number": "", "unsure": False, "digits": []}}
-
-
-def answer(outputs: tuple) -> dict:
-    """The page's outputs for one reading, by Answer's field names, and the inside view's under "inside"."""
-    import app
-
-    names = [f.name for f in app.fields(app.Answer)]
-    return dict(zip(names, outputs)) | {"inside": outputs[len(names):]}
 
 
 def test_inside_view_computes_nothing_while_closed_and_every_layer_when_open(tmp_path):
