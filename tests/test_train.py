@@ -153,3 +153,20 @@ def test_fine_tuning_from_a_checkpoint_learns_the_extra_pictures(tmp_path, mnist
     meta = read_metadata(out)
     assert meta["init"] == DEFAULT_CHECKPOINT.name and meta["recipe"]["replay"] == 2000
     assert scored(DEFAULT_CHECKPOINT) < 0.1 < 0.5 < scored(out)
+
+
+@pytest.mark.slow
+def test_two_processes_resume_an_interrupted_run(tmp_path, mnist_dir):
+    out = tmp_path / "run.safetensors"
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
+               "-m", "mnist_cnn.train", *TINY, "--train-limit", "6000", "--epochs", "6", "--output", str(out)]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for_epoch(out, 1)
+    first.send_signal(signal.SIGTERM)  # torchrun passes it on to both processes
+    first.communicate(timeout=60)
+    done = read_metadata(out)["epochs"]
+    assert 1 <= done < 6
+    second = subprocess.run([*command, "--resume"], capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr
+    assert int(re.search(r"after epoch (\d+) of 6", second.stdout).group(1)) >= done  # the state may be one ahead
+    assert read_metadata(out)["epochs"] == 6 and read_metadata(out)["processes"] == 2
