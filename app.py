@@ -27,7 +27,7 @@ from mnist_cnn.errors import CheckpointError, InputError
 from mnist_cnn.explain import look_inside
 from mnist_cnn.predict import NO_DIGIT, DigitClassifier, Prediction, Reading
 from mnist_cnn.preprocess import MAX_FILE_BYTES, MAX_REQUEST_BYTES, naive_input, preprocess
-from page_text import ENGLISH, TEXTS, language, say
+from page_text import ENGLISH, TEXTS, language, say, unreadable
 from server_memory import start_trimming
 
 HERE = Path(__file__).resolve().parent
@@ -188,7 +188,7 @@ def said_in_one_sentence(lang: str = ENGLISH):
     try:
         yield
     except InputError as exc:
-        raise gr.Error(say(lang, "unreadable", message=exc), print_exception=False) from None
+        raise gr.Error(unreadable(lang, exc), print_exception=False) from None
 
 
 def read(image, lang: str = ENGLISH) -> Reading:

@@ -6,6 +6,8 @@ table of digits) are written in the language of the request's Accept-Language he
 choice: `say(language(headers), key, **values)`.
 """
 
+from mnist_cnn.errors import InputError
+from mnist_cnn.preprocess import UNNAMED
 from mnist_cnn.segment import MIXED_SIZES, NESTED, OFF_LINE
 
 ENGLISH = "en"
@@ -159,11 +161,24 @@ ZH = {
     "nothing_to_correct": "请先写或上传一个数字：还没有可以更正的回答。",
     "picture_gone": "这张图片已不在服务器上；请重新写或上传。",
     "corrections_full": "更正文件夹已满；这条更正没有保存。",
-    "unreadable": "无法读取这张图片：{message}",
+    "unreadable": "无法读取这张图片：{message}",  # when a sentence has no Chinese words of its own
     NESTED: "有些笔画画在别的笔画里面：这像一幅画，不像数字。",
     OFF_LINE: "这些部分不在同一行上，而一个数的各位数字应在同一行。",
     MIXED_SIZES: "这些部分大小相差太大，不像一个数的各位数字。",
 }
+
+ZH_INPUT_ERRORS = {
+    "not_a_file": "{name}不是一个文件。",
+    "too_large": "{name}超过 {megabytes} MB；请发送小一些的图片。",
+    "empty": "{name}是空的（0 字节）。",
+    "claims_too_many": "{name}声称的像素超过 {megapixels} 百万像素的上限。",
+    "not_an_image": "{name}不是我们能读取的图片格式（PNG、JPEG、WebP、BMP 或 GIF）。",
+    "damaged": "{name}已损坏或不完整，无法解码。",
+    "no_pixels": "这张图片没有像素。",
+    "too_many_pixels": "这张图片有 {width}x{height} 个像素；上限是 {megapixels} 百万像素。",
+}
+"""mnist_cnn's sentences about unreadable pictures (InputError's reason -> its words), in Chinese; the English
+ones are the errors' own messages."""
 
 TEXTS = {ENGLISH: EN, CHINESE: ZH, "zh": ZH}
 """Gradio's translation tables: a browser set to any Chinese gets the Simplified Chinese page."""
@@ -178,3 +193,14 @@ def language(accept_language: str | None) -> str:
 def say(lang: str, key: str, **values) -> str:
     """One text in one language, with its numbers filled in."""
     return TEXTS[lang][key].format(**values)
+
+
+def unreadable(lang: str, error: InputError) -> str:
+    """Why a picture cannot be read, in one sentence in one language."""
+    template = ZH_INPUT_ERRORS.get(error.reason) if lang == CHINESE else None
+    if template is None:
+        return say(lang, "unreadable", message=error)
+    details = dict(error.details)
+    if "name" in details:
+        details["name"] = "这张图片" if details["name"] == UNNAMED else f"图片“{details['name']}”"
+    return template.format(**details)

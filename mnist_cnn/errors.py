@@ -6,7 +6,12 @@ class MnistCnnError(Exception):
 
 
 class InputError(MnistCnnError):
-    """An image (file, array or upload) that cannot be turned into a digit."""
+    """An image (file, array or upload) that cannot be turned into a digit. `reason` names the sentence and
+    `details` holds its parts (a file's name, a limit), for a page that says it in another language."""
+
+    def __init__(self, message: str, reason: str | None = None, **details) -> None:
+        super().__init__(message)
+        self.reason, self.details = reason, details
 
 
 class CheckpointError(MnistCnnError):

@@ -29,6 +29,9 @@ MAX_REQUEST_BYTES = MAX_FILE_BYTES * 4 // 3 + 2**20
 """The largest request body a server of these models needs to read: a MAX_FILE_BYTES image sent as base64
 text, with room for the JSON around it. Anything larger is refused before it is read."""
 
+UNNAMED = "The image"
+"""What a sentence about an image calls one that came as bytes, with no file name."""
+
 MAX_PIXELS = 50_000_000
 """Images with more pixels than this (about 7000x7000) are refused before decoding."""
 
@@ -60,13 +63,13 @@ def load(source: ImageSource) -> Image.Image:
     elif isinstance(source, np.ndarray):
         return Image.fromarray(array_to_uint8(source))
     elif isinstance(source, (bytes, bytearray)):
-        image = open_bytes(bytes(source), "The image")
+        image = open_bytes(bytes(source), UNNAMED)
     elif isinstance(source, (str, os.PathLike)):
         path = Path(source)
         if not path.is_file():
-            raise InputError(f"{path} is not a file.")
+            raise InputError(f"{path} is not a file.", "not_a_file", name=str(path))
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise InputError(f"{path.name} is larger than {MAX_FILE_BYTES // 2**20} MB; please send a smaller image.")
+            raise too_large(path.name)
         image = open_bytes(path.read_bytes(), path.name)
     else:
         raise InputError(f"Cannot read an image from a {type(source).__name__}.")
@@ -77,9 +80,9 @@ def load(source: ImageSource) -> Image.Image:
 def open_bytes(data: bytes, name: str) -> Image.Image:
     """Decode image bytes with PIL; one clear sentence when they are empty, truncated or not an image."""
     if not data:
-        raise InputError(f"{name} is empty (0 bytes).")
+        raise InputError(f"{name} is empty (0 bytes).", "empty", name=name)
     if len(data) > MAX_FILE_BYTES:
-        raise InputError(f"{name} is larger than {MAX_FILE_BYTES // 2**20} MB; please send a smaller image.")
+        raise too_large(name)
     try:
         with warnings.catch_warnings():  # sizes are checked just below, with a clearer message
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -89,19 +92,30 @@ def open_bytes(data: bytes, name: str) -> Image.Image:
     except InputError:
         raise
     except Image.DecompressionBombError:
-        raise InputError(f"{name} claims more pixels than the {MAX_PIXELS // 1_000_000}-megapixel limit.") from None
+        megapixels = MAX_PIXELS // 1_000_000
+        raise InputError(f"{name} claims more pixels than the {megapixels}-megapixel limit.", "claims_too_many",
+                         name=name, megapixels=megapixels) from None
     except UnidentifiedImageError:
-        raise InputError(f"{name} is not an image format we can read (PNG, JPEG, WebP, BMP or GIF).") from None
+        raise InputError(f"{name} is not an image format we can read (PNG, JPEG, WebP, BMP or GIF).", "not_an_image",
+                         name=name) from None
     except (OSError, ValueError, SyntaxError, EOFError):
-        raise InputError(f"{name} is damaged or truncated and cannot be decoded.") from None
+        raise InputError(f"{name} is damaged or truncated and cannot be decoded.", "damaged", name=name) from None
     return image
+
+
+def too_large(name: str) -> InputError:
+    megabytes = MAX_FILE_BYTES // 2**20
+    return InputError(f"{name} is larger than {megabytes} MB; please send a smaller image.", "too_large", name=name,
+                      megabytes=megabytes)
 
 
 def check_pixel_count(width: int, height: int) -> None:
     if width < 1 or height < 1:
-        raise InputError("The image has no pixels.")
+        raise InputError("The image has no pixels.", "no_pixels")
     if width * height > MAX_PIXELS:
-        raise InputError(f"The image is {width}x{height} pixels; the limit is {MAX_PIXELS // 1_000_000} megapixels.")
+        megapixels = MAX_PIXELS // 1_000_000
+        raise InputError(f"The image is {width}x{height} pixels; the limit is {megapixels} megapixels.",
+                         "too_many_pixels", width=width, height=height, megapixels=megapixels)
 
 
 def array_to_uint8(array: np.ndarray) -> np.ndarray:

@@ -239,7 +239,7 @@ def test_the_page_writes_its_answers_in_the_browsers_language(tmp_path):
     (tmp_path / "empty.png").touch()
     with pytest.raises(app.gr.Error) as refused:
         app.on_upload(str(tmp_path / "empty.png"), False, Request())
-    assert refused.value.message == "无法读取这张图片：empty.png is empty (0 bytes)."
+    assert refused.value.message == "图片“empty.png”是空的（0 字节）。"
 
 
 @pytest.mark.parametrize("path", ["app.py", "/etc/passwd", "checkpoints/mnist_cnn.safetensors", "../README.md"])

@@ -2,6 +2,7 @@
 
 import re
 
+from mnist_cnn.errors import InputError
 from page_text import CHINESE, EN, ENGLISH, ZH, language, say
 
 
@@ -24,3 +25,34 @@ def test_language_follows_the_browsers_first_choice():
     assert language("zh-CN,zh;q=0.9,en;q=0.8") == language("zh") == language("zh-TW") == CHINESE
     assert language("en-US,en;q=0.9,zh-CN;q=0.5") == language(None) == language("") == ENGLISH
     assert say(CHINESE, "confidence", percent="97.5") == "置信度 97.5 %"
+
+
+def test_every_reason_a_picture_cannot_be_read_has_its_chinese_sentence():
+    import ast
+    from pathlib import Path
+
+    import mnist_cnn.preprocess
+    from page_text import ZH_INPUT_ERRORS
+
+    tree = ast.parse(Path(mnist_cnn.preprocess.__file__).read_text())
+    reasons = {call.args[1].value for call in ast.walk(tree) if isinstance(call, ast.Call)
+               and getattr(call.func, "id", None) == "InputError" and len(call.args) > 1}
+    assert reasons and reasons <= set(ZH_INPUT_ERRORS), reasons - set(ZH_INPUT_ERRORS)
+
+
+def test_unreadable_pictures_are_explained_in_chinese_around_their_names(tmp_path):
+    import pytest
+
+    from mnist_cnn.preprocess import load
+    from page_text import unreadable
+
+    (tmp_path / "notes.png").write_text("not a picture")
+    (tmp_path / "cut.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)
+    for source, name in ((tmp_path / "notes.png", "notes.png"), (tmp_path / "cut.png", "cut.png"), (b"", None),
+                         (tmp_path, None)):
+        with pytest.raises(InputError) as refused:
+            load(source)
+        sentence = unreadable(CHINESE, refused.value)
+        assert re.search(r"[a-zA-Z]{3,}", sentence.replace(name or str(tmp_path), "").replace("PNG", "")
+                         .replace("JPEG", "").replace("WebP", "").replace("BMP", "").replace("GIF", "")) is None
+        assert unreadable(ENGLISH, refused.value) == str(refused.value)
