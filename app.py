@@ -167,18 +167,20 @@ def naive_view(image, lang: str) -> tuple[Image.Image, str]:
     return enlarged([x]), say(lang, "naive_answer", digit=answer.digit, percent=f"{answer.confidence * 100:.0f}")
 
 
-def show(reading: Reading, image, lang: str) -> tuple:
-    """The page's outputs for one reading of a picture, in the order of Answer's fields."""
+def show(reading: Reading, image, lang: str, charts: bool = True) -> tuple:
+    """The page's outputs for one reading of a picture, in the order of Answer's fields; without `charts`, the
+    charts' reading is skipped (page.js has drawn it already) and the article's network is not run for it."""
     digits = reading.digits
+    charts_reading = chart_reading(reading) if charts else gr.skip()
     if not digits:
-        return Answer(reading=chart_reading(reading)).values()
+        return Answer(reading=charts_reading).values()
     naive, naive_answer = naive_view(image, lang)
     inputs = [d.model_input for d in digits]
     if len(digits) == 1:
         words, table = verdict(digits[0], reading.doubt, lang), ""
     else:
         words, table = number_verdict(reading, lang), digits_table(reading, lang)
-    return Answer(reading=chart_reading(reading), verdict=words, model_input=enlarged(inputs), naive_input=naive,
+    return Answer(reading=charts_reading, verdict=words, model_input=enlarged(inputs), naive_input=naive,
                   naive_answer=naive_answer, digits=table, picture=image, current_input=inputs[0]).values()
 
 
@@ -253,7 +255,7 @@ def on_stroke(data_url: str | None, is_open: bool, request: gr.Request | None = 
         return tuple(gr.skip() for _ in range(len(fields(Answer)) + len(INSIDE_VIEWS) + len(INSIDE_TEXTS)))
     lang = page_language(request)
     picture = image_bytes(data_url)
-    return (gr.skip(), *with_inside(show(read(picture, lang), picture, lang), is_open, request)[1:])
+    return with_inside(show(read(picture, lang), picture, lang, charts=False), is_open, request)
 
 
 def read_drawing(data_url: str) -> dict:

@@ -18,6 +18,7 @@ import numpy as np
 from PIL import Image
 
 from mnist_cnn.config import CLASSES, CORRECTION_COLUMNS, CORRECTIONS_FILE, NOT_A_DIGIT
+from page_text import ENGLISH, say
 
 LABELS = (*CLASSES, NOT_A_DIGIT)
 MAX_ENTRIES = 20_000
@@ -62,7 +63,7 @@ class Corrections:
         """Keep one correction; return how many the folder holds. Full when it may hold no more."""
         with self.lock, tempfile.TemporaryDirectory() as scratch:
             if self.entries >= self.max_entries or self.bytes + len(picture) > self.max_bytes:
-                raise Full("The corrections folder is full; this correction was not kept.")
+                raise Full(say(ENGLISH, "corrections_full"))
             drawing = Path(scratch) / "drawing.png"
             drawing.write_bytes(picture)
             files = [{"path": str(drawing), "meta": {"_type": "gradio.FileData"}}, None]

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from harness.bench import benchmark_parser, machine
+from harness.bench import benchmark_parser, machine, page_right
 from mnist_cnn.config import DEFAULT_CHECKPOINT
 from mnist_cnn.data import load_mnist
 from mnist_cnn.evaluate import accuracy
@@ -85,7 +85,7 @@ def write_folder(folder: Path, n: int, seed: int) -> list[tuple[Path, int]]:
 def scores(classifier: DigitClassifier, held: list[tuple[Path, int]]) -> tuple[float, float]:
     """(`predict` right, the page's path right and sure) on the held-back corrections."""
     predict = np.mean([classifier.predict(path).digit == digit for path, digit in held])
-    page = np.mean([(r := classifier.read_number(path)).number == str(digit) and not r.unsure for path, digit in held])
+    page = np.mean([page_right(classifier.read_number(path), str(digit)) for path, digit in held])
     return float(predict), float(page)
 
 

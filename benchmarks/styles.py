@@ -20,7 +20,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from harness.bench import benchmark_parser, machine
+from harness.bench import benchmark_parser, machine, page_right
 from mnist_cnn.predict import DigitClassifier
 from mnist_cnn.styles import ALLOGRAPHS, CAPTURES, COARSE, written
 
@@ -72,7 +72,7 @@ def score_styles(classifier: DigitClassifier, styles: dict[str, Draw], n: int, s
         for _ in range(n):
             picture, label = draw(rng)
             reading = classifier.read_number(picture)
-            page += reading.number == str(label) and not reading.unsure
+            page += page_right(reading, str(label))
             split += len(reading.digits) > 1
             result = classifier.predict(picture)
             predicted += result.digit == label and not result.unsure

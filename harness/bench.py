@@ -17,6 +17,11 @@ def benchmark_parser(doc: str, n: int, what: str, seed: int) -> argparse.Argumen
     return parser
 
 
+def page_right(reading, truth: str) -> bool:
+    """Whether the page's path (`read_number`) read exactly `truth`: a reading marked unsure counts as a miss."""
+    return reading.number == truth and not reading.unsure
+
+
 def percentile(values: list[float], q: float) -> float:
     """The value below which a fraction q of `values` lie (nan for none)."""
     ordered = sorted(values)

@@ -61,18 +61,23 @@ def draw_digit(page, digit: int, center: float = 0.5, size: float = 0.55, second
     return draw(page, STROKES[digit], center, size, seconds)
 
 
+def on_canvas(page, strokes, center: float, size: float) -> list[list[tuple[float, float]]]:
+    """Strokes given in a unit square, as points on the screen: `size` of the canvas tall, centred at `center`
+    of its width."""
+    box = page.locator("#sketchpad canvas").first.bounding_box()
+    square = min(box["width"], box["height"])
+    side = size * square
+    left = box["x"] + (box["width"] - square) / 2 + center * square - side * 0.4
+    top = box["y"] + box["height"] / 2 - side / 2
+    return [[(left + x * side * 0.8, top + y * side) for x, y in stroke] for stroke in strokes]
+
+
 def draw(page, strokes, center: float = 0.5, size: float = 0.55, seconds: float | None = None) -> float:
     """Draw strokes given in a unit square, `size` of the canvas tall, centred at `center` of its width,
     each stroke taking about `seconds` (default: as fast as the mouse moves); return the time of the
     last mouse-up."""
-    box = page.locator("#sketchpad canvas").first.bounding_box()
-    side = size * min(box["width"], box["height"])
-    canvas_left = box["x"] + (box["width"] - min(box["width"], box["height"])) / 2
-    left = canvas_left + center * min(box["width"], box["height"]) - side * 0.4
-    top = box["y"] + box["height"] / 2 - side / 2
     released = time.perf_counter()
-    for stroke in strokes:
-        points = [(left + x * side * 0.8, top + y * side) for x, y in stroke]
+    for points in on_canvas(page, strokes, center, size):
         page.mouse.move(*points[0])
         page.mouse.down()
         if seconds is None:
@@ -94,14 +99,9 @@ def draw(page, strokes, center: float = 0.5, size: float = 0.55, seconds: float 
 def touch_draw(page, strokes, size: float = 0.55) -> None:
     """Draw strokes given in a unit square with one finger (touch events, as a phone sends them), `size` of the
     canvas tall, in its middle."""
-    box = page.locator("#sketchpad canvas").first.bounding_box()
-    side = size * min(box["width"], box["height"])
-    left = box["x"] + box["width"] / 2 - side * 0.4
-    top = box["y"] + box["height"] / 2 - side / 2
     touch = page.context.new_cdp_session(page)
-    for stroke in strokes:
-        points = [(left + x * side * 0.8, top + y * side) for x, y in stroke]
-        dense = [(float(np.interp(t, [0, 1], [a[0], b[0]])), float(np.interp(t, [0, 1], [a[1], b[1]])))
+    for points in on_canvas(page, strokes, 0.5, size):
+        dense = [(a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]))
                  for a, b in zip(points, points[1:]) for t in np.linspace(0, 1, 6, endpoint=False)] + points[-1:]
         kinds = ["touchStart"] + ["touchMove"] * (len(dense) - 1)
         for kind, (x, y) in zip(kinds, dense):

@@ -15,7 +15,7 @@ import sys
 import torch
 from torch import nn
 
-from mnist_cnn.config import CLASSES, DEFAULT_CHECKPOINT, UNSURE_BELOW
+from mnist_cnn.config import CLASSES, DEFAULT_CHECKPOINT
 from mnist_cnn.errors import MnistCnnError
 from mnist_cnn.transforms import Normalization
 
@@ -119,10 +119,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.data:
         result |= {"not_digits": len(extra.not_digits), "not_digits_flagged": None, "skipped": extra.skipped}
         if len(extra.not_digits):
-            logits = logits_of(model, torch.from_numpy(extra.not_digits), norm)
-            top = (logits / float(meta.get("temperature", 1.0))).softmax(1).amax(1)
-            result["not_digits_flagged"] = (top < UNSURE_BELOW).float().mean().item()
-            print(f"\nnot a digit: {result['not_digits_flagged'] * 100:.1f} % of {len(top)} marked unsure")
+            from mnist_cnn.predict import DigitClassifier
+
+            judge, count = DigitClassifier(model, meta).judge, len(extra.not_digits)  # unsure as the page marks it
+            result["not_digits_flagged"] = sum(judge(x / 255.0).unsure for x in extra.not_digits) / count
+            print(f"\nnot a digit: {result['not_digits_flagged'] * 100:.1f} % of {count} marked unsure")
         if extra.skipped:
             print(f"skipped {extra.skipped} pictures with no readable digit or label")
     if args.json:

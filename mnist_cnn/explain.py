@@ -113,15 +113,13 @@ def first_maps(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
 
 
 @torch.no_grad()
-def translation_view(model: nn.Module, normalization: Normalization, model_input: np.ndarray):
-    """The input moved in each of DIRECTIONS (top row) over the first-layer feature map that responds most to the
-    unmoved input (bottom row), as one picture, and the network's answer for each moved input."""
+def translation_view(model: nn.Module, normalization: Normalization, model_input: np.ndarray, strongest: int):
+    """The input moved in each of DIRECTIONS (top row) over the first-layer feature map `strongest` (the one that
+    responds most to the unmoved input; bottom row), as one picture, and the network's answer for each moved input."""
     inputs = np.stack([shift(model_input, r, c) for r, c in DIRECTIONS])
     x = torch.cat([normalization.to_model_input(i) for i in inputs])
     answers = tuple(int(d) for d in model(x).argmax(dim=1))
-    maps = first_maps(model, x)
-    strongest = int(first_maps(model, normalization.to_model_input(model_input))[0].amax(dim=(1, 2)).argmax())
-    chosen = maps[:, strongest]
+    chosen = first_maps(model, x)[:, strongest]
     chosen = (chosen / max(float(chosen.max()), 1e-6)).numpy()
     picture = grid(np.concatenate([inputs, chosen]), scale=4, columns=len(DIRECTIONS))
     return picture, answers
@@ -161,7 +159,8 @@ def look_inside(model: nn.Module, normalization: Normalization, model_input: np.
     strength = hidden.detach()[0]
     order = strength.argsort(descending=True)[:top_units]
     units = [Unit(int(i), float(strength[i]), int(last.weight[:, i].argmax())) for i in order]
-    picture, answers = translation_view(model, normalization, model_input)
+    strongest = int(activations[0].detach()[0].amax(dim=(1, 2)).argmax())
+    picture, answers = translation_view(model, normalization, model_input, strongest)
     return Inside(
         digit=digit,
         input=enlarge((model_input * 255).astype(np.uint8), 8),

@@ -66,6 +66,8 @@ PRESETS = {
         replay=15_000, extra_repeat=4, outlier_pool=3000,
     ),
 }
+OPTIONAL = dict(outlier_pool=10_000, extra_repeat=1, replay=0)
+"""Settings only some presets set: their values for the others (replay 0: all of MNIST)."""
 RECIPE_KEYS = (*PRESETS["default"], "replay", "extra_repeat")
 """The settings a checkpoint records as its recipe."""
 
@@ -93,7 +95,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="training images set aside to calibrate the probabilities (temperature scaling)")
     p.add_argument("--outlier-weight", type=float,
                    help="weight of the loss teaching the network to be unsure on what is not one digit (0: off)")
-    p.add_argument("--outlier-pool", type=int, help="scribbles and digit pairs drawn for that (default: 10000)")
+    p.add_argument("--outlier-pool", type=int,
+                   help=f"scribbles and digit pairs drawn for that (default: {OPTIONAL['outlier_pool']})")
     p.add_argument("--style-pool", type=int,
                    help="digits written and captured in styles MNIST under-represents, a quarter batch each step "
                         "(mnist_cnn.styles; 0: off)")
@@ -101,7 +104,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--extra-data", nargs="+", metavar="DIR", default=[],
                    help="also train on these labelled pictures: corrections folders (app.py --collect) or folders "
                         "of LABEL/*.png, preprocessed as the page does")
-    p.add_argument("--extra-repeat", type=int, help="times each extra picture is seen per epoch (default: 1)")
+    p.add_argument("--extra-repeat", type=int,
+                   help=f"times each extra picture is seen per epoch (default: {OPTIONAL['extra_repeat']})")
     p.add_argument("--replay", type=int, help="train on only N random MNIST training images besides the extra "
                    "pictures (default: all)")
     p.add_argument("--init", metavar="CHECKPOINT",
@@ -112,7 +116,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--output", default=str(DEFAULT_CHECKPOINT), help="checkpoint to write (default: the shipped one)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted run from its last finished epoch")
     args = p.parse_args(argv)
-    for key, value in ({"outlier_pool": 10_000, "extra_repeat": 1, "replay": 0} | PRESETS[args.preset]).items():
+    for key, value in (OPTIONAL | PRESETS[args.preset]).items():
         if getattr(args, key) is None:
             setattr(args, key, value)
     if args.init:  # the weights come with their architecture and the normalization they were trained with
