@@ -1,12 +1,13 @@
-"""Drawings that are not one digit: scribbles, symbols, pieces of scribbles and touching pairs of
-digits that teach the network to be unsure (`harness.drawings` holds the letters and faces that test it).
+"""Drawings that are not one digit: scribbles, symbols, letters, pieces of scribbles and touching pairs
+of digits that teach the network to be unsure (`harness.drawings` holds the letters and faces that test it).
 
 A network trained only on digits gives every drawing a confident digit. The default recipe also
 shows it scribbles (tangles, zigzags, hatching, spirals, blobs, scattered shapes, and doodles:
 outlines with marks inside) and pairs of touching training digits, and trains it to answer them with
 equal probabilities for all ten classes ("outlier exposure"). Knowing a pair is not one digit also
-tells `segment` where digits touch. Letters and faces are never shown in training: they measure how
-well that generalizes (faces are kin to the doodles, letters to nothing in training).
+tells `segment` where digits touch. The test's letters and faces are never shown in training: they
+measure how well that generalizes (faces are kin to the doodles, the test's letters to the other letters
+training shows).
 
 Every drawing is made on a canvas like the sketchpad's and goes through `preprocess`, so the network
 sees outliers exactly as it would see them on the page.
@@ -169,6 +170,35 @@ SYMBOLS: dict[str, list[list[tuple[float, float]]]] = {
 }
 
 
+# Letters as strokes, shown in training as "not one digit" too. None is one of the test's letters
+# (harness.drawings.LETTERS), so those still measure how far this generalizes to letters never seen, and
+# none shares a digit's shape (no O, I, S, Z, B, G, q, b, g).
+LETTERS: dict[str, list[list[tuple[float, float]]]] = {
+    "C": [ring(0.55, 0.5, 0.4, 0.45, 0.25 * np.pi, 1.75 * np.pi)[::-1]],
+    "D": [[(0.2, 0.05), (0.2, 0.95)], [(0.2, 0.05), (0.55, 0.08), (0.8, 0.3), (0.85, 0.5), (0.8, 0.7), (0.55, 0.92),
+                                       (0.2, 0.95)]],
+    "J": [[(0.2, 0.05), (0.85, 0.05)], [(0.6, 0.05), (0.6, 0.8), (0.45, 0.95), (0.25, 0.9), (0.15, 0.75)]],
+    "L": [[(0.2, 0.05), (0.2, 0.95), (0.85, 0.95)]],
+    "P": [[(0.2, 0.95), (0.2, 0.05), (0.65, 0.05), (0.85, 0.2), (0.85, 0.35), (0.65, 0.5), (0.2, 0.5)]],
+    "T": [[(0.1, 0.05), (0.9, 0.05)], [(0.5, 0.05), (0.5, 0.95)]],
+    "U": [[(0.15, 0.05), (0.15, 0.7), (0.3, 0.92), (0.5, 0.97), (0.7, 0.92), (0.85, 0.7), (0.85, 0.05)]],
+    "V": [[(0.1, 0.05), (0.5, 0.95), (0.9, 0.05)]],
+    "e": [[(0.15, 0.55), (0.85, 0.55), (0.8, 0.3), (0.5, 0.15), (0.2, 0.3), (0.15, 0.6), (0.3, 0.85), (0.55, 0.95),
+           (0.85, 0.85)]],
+    "h": [[(0.2, 0.05), (0.2, 0.95)], [(0.2, 0.6), (0.4, 0.4), (0.65, 0.4), (0.8, 0.55), (0.8, 0.95)]],
+    "m": [[(0.1, 0.95), (0.1, 0.35)], [(0.1, 0.5), (0.25, 0.35), (0.45, 0.4), (0.5, 0.95)],
+          [(0.5, 0.5), (0.65, 0.35), (0.85, 0.4), (0.9, 0.95)]],
+    "n": [[(0.2, 0.95), (0.2, 0.35)], [(0.2, 0.5), (0.4, 0.35), (0.7, 0.38), (0.8, 0.55), (0.8, 0.95)]],
+    "r": [[(0.3, 0.95), (0.3, 0.35)], [(0.3, 0.6), (0.45, 0.4), (0.65, 0.33), (0.85, 0.38)]],
+}
+
+
+def letter(rng: np.random.Generator) -> Image.Image:
+    """One of LETTERS, drawn like a mouse on the sketchpad."""
+    strokes = list(LETTERS.values())[int(rng.integers(len(LETTERS)))]
+    return draw_strokes(strokes, rng, canvas=280, width=int(rng.integers(6, 15)), aspect=(0.7, 1.0))
+
+
 def symbol(rng: np.random.Generator) -> Image.Image:
     """One of SYMBOLS, drawn like a mouse on the sketchpad."""
     strokes = list(SYMBOLS.values())[int(rng.integers(len(SYMBOLS)))]
@@ -176,9 +206,10 @@ def symbol(rng: np.random.Generator) -> Image.Image:
 
 
 def scribble_inputs(count: int, seed: int) -> np.ndarray:
-    """`count` preprocessed scribbles (N, 28, 28) float32, drawn evenly from every kind in SCRIBBLES and symbols."""
+    """`count` preprocessed scribbles (N, 28, 28) float32, drawn evenly from every kind in SCRIBBLES, symbols
+    and letters."""
     rng = np.random.default_rng(seed)
-    kinds = [*SCRIBBLES.values(), symbol]
+    kinds = [*SCRIBBLES.values(), symbol, letter]
     inputs = []
     while len(inputs) < count:
         model_input = preprocess(kinds[len(inputs) % len(kinds)](rng))

@@ -52,6 +52,11 @@ WIDEST = 1.6
 NARROWEST = 0.3
 """No part cut from touching digits is narrower than this share of the height."""
 
+PART_WIDTH = 0.5
+"""Digits cut apart where they touch are on average at least this share of their height wide: a piece cut
+into k parts is at least k times this wide. A tangle sliced into narrow strips that each look like a digit
+is not touching digits (measured: `python -m benchmarks.uncertainty`, `python -m benchmarks.read_numbers`)."""
+
 MOST_STROKES = 40
 """A picture with more separate strokes than this is not a row of digits: it is read as one picture."""
 
@@ -222,8 +227,11 @@ def split_touching(ink: np.ndarray, confidence: Confidence) -> list[np.ndarray]:
         cuts.append((edges[came_from[j]], edges[j]))
         j = came_from[j]
     parts = [ink[:, a:b] for a, b in reversed(cuts)]
-    # every part must read as a digit on its own; halves of one unclear digit rarely both do
-    return parts if len(parts) > 1 and min(map(confidence, parts)) >= UNSURE_BELOW else [ink]
+    # every part must read as a digit on its own (halves of one unclear digit rarely both do), and be as wide as
+    # digits side by side are
+    if len(parts) < 2 or min(map(confidence, parts)) < UNSURE_BELOW or width < len(parts) * PART_WIDTH * height:
+        return [ink]
+    return parts
 
 
 def segment(ink: np.ndarray, confidence: Confidence) -> Segmentation:

@@ -5,6 +5,7 @@ import pytest
 
 from harness.drawings import LETTERS, TEST_SETS, face, letter
 from harness.people import large_canvas, stroke_digit
+from mnist_cnn import outliers
 from mnist_cnn.outliers import SCRIBBLES, pair_inputs, scribble_inputs
 from mnist_cnn.preprocess import preprocess
 
@@ -16,6 +17,14 @@ def test_every_drawing_becomes_a_model_input():
         assert model_input is not None and model_input.shape == (28, 28), name
     inputs = scribble_inputs(2 * len(SCRIBBLES), seed=3)
     assert inputs.shape == (2 * len(SCRIBBLES), 28, 28) and inputs.max() == pytest.approx(1.0)
+
+
+def test_training_letters_are_none_of_the_letters_that_test_it():
+    # the test's letters measure how far "not a digit" generalizes to letters training never showed
+    assert not set(outliers.LETTERS) & set(LETTERS)
+    assert not {str(strokes) for strokes in outliers.LETTERS.values()} & {str(strokes) for strokes in LETTERS.values()}
+    rng = np.random.default_rng(0)
+    assert all(preprocess(outliers.letter(rng)) is not None for _ in range(20))
 
 
 def test_drawings_are_the_same_for_the_same_seed():
