@@ -5,8 +5,10 @@
   //   after every stroke, which costs most of a second. So it gets no listener; this script takes a
   //   half-size PNG of the picture itself;
   // - while the pen moves (at most one every LIVE_MS) and at each change of the drawing, that picture goes
-  //   to the server's `read_drawing` route, off Gradio's queue; a newer drawing cancels the request in
-  //   flight, so nothing stale lands after a newer answer; the answers (both networks') are drawn at once;
+  //   to the server's `read_drawing` route, off Gradio's queue; one request at a time: when the drawing
+  //   changes while one is in flight, the drawing as it is when that answer is in goes next, so answers land
+  //   in order, nothing stale after a newer one, and a busy server (or browser) gets fewer requests, not
+  //   more; the answers (both networks') are drawn at once;
   // - at each change of the drawing (stroke end, undo, clear) the picture also goes through a hidden
   //   textbox to the page's own event, which fills in the verdict, the 28x28 input and the inside view.
   // window.editor is Gradio's image editor object (not a public API): tests/test_browser.py fails if it moves.
@@ -16,7 +18,8 @@
   let drawing = false;
   let sent = 0;
   let later = null;
-  let asking = null;
+  let asking = false;  // a reading is in flight
+  let stale = false;  // the drawing has changed since it was asked for
 
   // A chart: ten bars in the order 0 to 9 that stay in place, the winner marked, each with its percentage;
   // for a number, no bars. `#probabilities` shows the default network's reading, `#article-model` the article's
@@ -51,30 +54,40 @@
     drawChart(document.querySelector("#article-model"), reading && reading.article);
   };
 
-  const read = (picture) => {  // a newer drawing replaces the one in flight, whose answer would be stale
-    if (asking) asking.abort();
+  const read = (given) => {  // the chart's reading of `given`, or of the drawing as it is now
+    if (asking) { stale = true; return; }
+    const drawn = given || picture();
+    if (!drawn) return;
+    asking = true;
+    stale = false;
     const request = new XMLHttpRequest();  // one callback when the whole answer is in: no await per step
     request.open("POST", READ);
     request.setRequestHeader("Content-Type", "application/json");
     request.onload = () => {
       if (request.status === 200) window.showReading(JSON.parse(request.responseText).data[0]);
     };  // on an error the page's own event shows what went wrong
-    request.onloadend = () => { if (asking === request) asking = null; };
-    request.send(JSON.stringify({data: [picture]}));
-    asking = request;
+    request.onloadend = () => {
+      asking = false;
+      if (stale) read();
+    };
+    request.send(JSON.stringify({data: [drawn]}));
   };
-  const picture = () => {
+  // The drawing as the chart reads it: a half-size PNG (a data URL), or null before the editor is there.
+  window.drawingPicture = () => {
     const editor = window.editor;
     if (!editor || !editor.app) return null;
+    return editor.app.renderer.extract.canvas({target: editor.image_container, resolution: 0.5}).toDataURL("image/png");
+  };
+  const picture = () => {
     clearTimeout(later);
     later = null;
     sent = performance.now();
-    return editor.app.renderer.extract.canvas({target: editor.image_container, resolution: 0.5}).toDataURL("image/png");
+    return window.drawingPicture();
   };
   const whileDrawing = () => {
     if (!drawing || later) return;
     const wait = sent + LIVE_MS - performance.now();
-    const send = () => { const p = drawing && picture(); if (p) read(p); };
+    const send = () => { if (drawing) read(); };
     if (wait <= 0) send();
     else later = setTimeout(() => { later = null; send(); }, wait);
   };

@@ -9,7 +9,8 @@ For each wiring, starts an app on a free port, draws digits with the mouse (each
 the time from the last pointerup to the final answer appearing on the chart (0 when it was already
 there, from an answer while the pen moved), the time to the last answer drawn in the chart (the
 answer to the whole drawing, even when it shows what was already there), and how many times the
-chart changed while a stroke was being drawn. The wirings:
+chart changed while a stroke was being drawn, and (this page) whether the chart ended on the server's
+answer to the drawing as it ended (whatever the mouse managed to draw). The wirings:
 - live: this page (app.py): answers while the pen moves, the drawing's event off Gradio's queue;
 - before: the page as it was before live drawing (commit BEFORE, run from git): answers after each
   stroke, through the queue, and a second queued request per answer for the inside view;
@@ -32,8 +33,9 @@ import torch
 from playwright.sync_api import sync_playwright
 
 from harness.bench import percentile
-from harness.page import CHROMIUM_FLAGS, QUIET, clear_canvas, draw_digit, open_page, settle
+from harness.page import CHROMIUM_FLAGS, QUIET, clear_canvas, draw_digit, drawing_picture, open_page, settle, top_label
 from harness.server import ROOT, start_app, stop_app
+from harness.wire import run_route
 
 BEFORE = "111598a"
 """The last commit of the page before live drawing."""
@@ -58,20 +60,27 @@ WIRINGS = {
 }
 
 
-def draw_and_time(page, digit: int, seconds: float, baseline: bool) -> dict:
-    if baseline:  # Gradio's own sketchpad ignores strokes until its brush is picked (and again after clear)
+def draw_and_time(page, url: str, digit: int, seconds: float, wiring: str) -> dict:
+    # Gradio's own sketchpad ignores strokes until its brush is picked (and again after clear)
+    if wiring == "gradio-default":
         brush = page.locator("#sketchpad button[aria-label='Brush']")
         if brush.count():
             brush.first.click()
     since = page.evaluate("performance.now()")
     draw_digit(page, digit, seconds=seconds)
     timings = settle(page, since)
+    own = None
+    if wiring == "live":  # does the chart show the answer to the drawing as it ended (whatever the mouse drew)?
+        answer = run_route(url, "read_drawing", drawing_picture(page))
+        digits = answer.detail[0]["digits"] if answer.kind == "answer" else None
+        # the chart shows one digit's bars, or none for a number or an empty canvas
+        own = digits is not None and (top_label(page) or "") == (str(digits[0]["digit"]) if len(digits) == 1 else "")
     clear_canvas(page)
     time.sleep(QUIET)
-    return {**timings, "digit": digit}
+    return {**timings, "digit": digit, "own": own}
 
 
-def one_page(url: str, drawings: int, seconds: float, chromium: str, baseline: bool, inside_open: bool,
+def one_page(url: str, drawings: int, seconds: float, chromium: str, wiring: str, inside_open: bool,
              results: list) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
@@ -79,7 +88,7 @@ def one_page(url: str, drawings: int, seconds: float, chromium: str, baseline: b
         if inside_open:
             page.locator("#feature-maps").get_by_text("Inside the CNN").click()
         for i in range(drawings + 1):
-            timings = draw_and_time(page, DIGITS[i % len(DIGITS)], seconds, baseline)
+            timings = draw_and_time(page, url, DIGITS[i % len(DIGITS)], seconds, wiring)
             if i > 0:  # the first warms up the page and the server
                 results.append(timings)
         browser.close()
@@ -95,8 +104,8 @@ def measure(wiring: str, args) -> dict:
     results: list[dict] = []
     try:
         cpu = cpu_seconds(process.pid)
-        pages = [threading.Thread(target=one_page, args=(url, args.drawings, args.seconds, args.chromium,
-                                                         wiring == "gradio-default", args.inside_open, results))
+        pages = [threading.Thread(target=one_page, args=(url, args.drawings, args.seconds, args.chromium, wiring,
+                                                         args.inside_open, results))
                  for _ in range(args.pages)]
         for page in pages:
             page.start()
@@ -121,9 +130,9 @@ def main() -> int:
           f"Python {sys.version.split()[0]}")
     print(f"command: python -m benchmarks.stroke_latency --drawings {args.drawings} --seconds {args.seconds:g} "
           f"--pages {args.pages}" + " --inside-open" * args.inside_open + f" --wiring {' '.join(args.wiring)}")
-    print("\n| wiring | drawings | answered right | pen up to final answer, p50 | p95 | to last answer drawn, p50 "
-          "| p95 | chart updates during a stroke, median | server CPU per drawing |\n"
-          "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("\n| wiring | drawings | answered right | ended on its own drawing's answer | pen up to final answer, p50 "
+          "| p95 | to last answer drawn, p50 | p95 | chart updates during a stroke, median | server CPU per drawing |\n"
+          "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     headlines = []
     for wiring in args.wiring:
         measured = measure(wiring, args)
@@ -132,7 +141,8 @@ def main() -> int:
         right = sum(r["answer"] == str(r["digit"]) for r in results)
         during = statistics.median(r["during"] for r in results)
         drawn = [r["drawn_ms"] for r in results]
-        print(f"| {wiring} | {len(results)} | {right} | {statistics.median(final):.0f} ms "
+        own = sum(bool(r["own"]) for r in results) if wiring == "live" else "-"
+        print(f"| {wiring} | {len(results)} | {right} | {own} | {statistics.median(final):.0f} ms "
               f"| {percentile(final, 0.95):.0f} ms | {statistics.median(drawn):.0f} ms "
               f"| {percentile(drawn, 0.95):.0f} ms "
               f"| {during:g} | {measured['cpu_ms']:.0f} ms |", flush=True)

@@ -141,6 +141,11 @@ def settle(page, since: float, timeout: float = 10.0) -> dict:
             "requests": [url.split("?")[0] for t, url, _ in recorded["requests"] if t > since]}
 
 
+def drawing_picture(page) -> str | None:
+    """The drawing as the chart reads it (page.js's `drawingPicture`), a data URL."""
+    return page.evaluate("window.drawingPicture()")
+
+
 def clear_canvas(page) -> None:
     page.locator("#sketchpad button[aria-label='Clear canvas']").click()
 

@@ -145,7 +145,8 @@ def bf16_by_default(device: torch.device) -> bool:
     (AVX-512 BF16 or AMX; elsewhere it would be emulated, slower than float32)."""
     if device.type == "cuda":
         return True
-    return device.type == "cpu" and torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported()
+    cpu = device.type == "cpu" and torch.backends.mkldnn.is_available()
+    return cpu and torch.ops.mkldnn._is_mkldnn_bf16_supported()
 
 
 def make_optimizer(args: argparse.Namespace, model: nn.Module) -> torch.optim.Optimizer:
