@@ -8,8 +8,8 @@ on them) and on the MNIST test set (never used for fitting). Flag rates are meas
 (the whole picture as one digit: flagged when its calibrated top probability is below
 config.UNSURE_BELOW) and through the page's path, `read_number` (flagged when it finds no digit or
 marks the reading unsure, for a digit or for the picture as a whole). The scribbles
-come from the same generators as training's but other seeds; letters, faces and noise were never shown
-in training.
+come from the same generators as training's but other seeds; the letters (other shapes than the letters
+training shows), faces and noise were never shown in training.
 """
 
 import time

@@ -1,5 +1,5 @@
 """Drawings that are not digits, to test how well "not one digit" generalizes: scribbles from seeds
-training never used, and letters, faces and noise, which training never shows.
+training never used, and letters (none of training's letters), faces and noise, which training never shows.
 
 Every drawing is made on a canvas like the sketchpad's, as a PIL image.
 """
@@ -66,4 +66,4 @@ TEST_SETS: dict[str, Drawing] = {
     "random noise": noise,
 }
 """What the uncertainty benchmark shows the network: scribbles from seeds training never used, and
-letters, faces and noise, which training never showed at all."""
+letters, faces and noise, which training never showed at all (its letters are other shapes)."""
