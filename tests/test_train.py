@@ -9,10 +9,12 @@ import time
 
 import numpy as np
 import pytest
+import torch
 
 from mnist_cnn.checkpoint import load_checkpoint, read_metadata
 from mnist_cnn.errors import CheckpointError
 from mnist_cnn.predict import DigitClassifier
+from mnist_cnn.train import bf16_by_default, parse_args
 from mnist_cnn.transforms import Normalization
 
 TINY = ["--arch", "seed", "--optimizer", "adamw", "--lr", "3e-3", "--schedule", "onecycle", "--train-limit", "3000",
@@ -31,6 +33,7 @@ def test_articles_normalization_travels_with_the_checkpoint(tmp_path, mnist_test
     assert run.returncode == 0, stderr
     assert "heldout acc" in stdout and "done:" in stdout  # each epoch checked on the held-out images
     assert out.with_suffix(".png").exists()
+    assert read_metadata(out)["bf16"] is False  # the article's arithmetic: float32 throughout
     classifier = DigitClassifier.from_checkpoint(out)
     assert (classifier.normalization.mean, classifier.normalization.std) == (0.5, 0.5)
     images, labels = mnist_test
@@ -94,10 +97,18 @@ def test_default_recipe_calibrates_on_images_it_never_trained_on(tmp_path, mnist
     assert "scribbles and pairs of digits" in stdout and "temperature" in stdout
     meta = read_metadata(out)
     assert meta["holdout"] == 500 and meta["outlier_weight"] == 0.5
+    assert meta["bf16"] is bf16_by_default(torch.device("cpu"))  # this CPU's choice, recorded
     held = meta["calibration"]
     assert held["images"] == 500 and meta["test_calibration"]["images"] == 10_000
     assert meta["temperature"] > 0
     assert held["nll_after"] <= held["nll_before"]  # the fitted temperature minimises the held-out NLL
+
+
+def test_bfloat16_where_it_pays_unless_asked_otherwise():
+    assert parse_args([]).bf16 is None  # decided when the device is known (bf16_by_default)
+    assert parse_args(["--preset", "article"]).bf16 is False
+    assert parse_args(["--no-bf16"]).bf16 is False and parse_args(["--preset", "article", "--bf16"]).bf16 is True
+    assert bf16_by_default(torch.device("cuda")) and not bf16_by_default(torch.device("mps"))
 
 
 def test_holdout_larger_than_the_training_set_is_one_clear_error(tmp_path, mnist_dir):
