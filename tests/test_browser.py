@@ -14,13 +14,16 @@ from harness.page import (
     clear_canvas,
     draw,
     draw_digit,
+    drawing_picture,
     open_page,
     settle,
+    timeline,
     top_label,
     touch_draw,
     wait_for_label,
 )
 from harness.people import STROKES, stroke_digit
+from harness.wire import run_route
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,6 +137,18 @@ def test_the_chart_follows_the_pen_and_settles_on_the_whole_drawing(page):
     bars = page.locator("#probabilities .bar")
     assert bars.evaluate_all("bars => bars.map(b => b.dataset.digit)") == list("0123456789")  # in place, 0 to 9
     assert page.locator("#probabilities .bar.top").get_attribute("data-digit") == "0"
+
+
+def test_one_reading_is_in_flight_at_a_time_and_the_last_is_of_the_whole_drawing(page, app_url):
+    since = page.evaluate("performance.now()")
+    draw_digit(page, 2, seconds=1.2)
+    timings = settle(page, since)
+    reads = sorted((start, end) for start, url, end in timeline(page)["requests"]
+                   if start > since and "read_drawing" in url)
+    assert len(reads) >= 3  # while the pen moved, and after
+    assert all(later >= earlier_end - 1 for (_, earlier_end), (later, _) in zip(reads, reads[1:]))  # no overlap
+    answer = run_route(app_url, "read_drawing", drawing_picture(page)).detail[0]  # the server's, for the canvas now
+    assert len(answer["digits"]) == 1 and timings["answer"] == str(answer["digits"][0]["digit"])
 
 
 def test_undo_goes_back_to_the_answer_before_the_last_stroke(page):
