@@ -193,16 +193,18 @@ LETTERS: dict[str, list[list[tuple[float, float]]]] = {
 }
 
 
-def letter(rng: np.random.Generator) -> Image.Image:
-    """One of LETTERS, drawn like a mouse on the sketchpad."""
-    strokes = list(LETTERS.values())[int(rng.integers(len(LETTERS)))]
-    return draw_strokes(strokes, rng, canvas=280, width=int(rng.integers(6, 15)), aspect=(0.7, 1.0))
+def one_of(shapes: dict[str, list[list[tuple[float, float]]]]) -> Drawing:
+    """A drawing of one of these shapes, picked at random, drawn like a mouse on the sketchpad."""
+
+    def draw(rng: np.random.Generator) -> Image.Image:
+        strokes = list(shapes.values())[int(rng.integers(len(shapes)))]
+        return draw_strokes(strokes, rng, canvas=280, width=int(rng.integers(6, 15)), aspect=(0.7, 1.0))
+
+    return draw
 
 
-def symbol(rng: np.random.Generator) -> Image.Image:
-    """One of SYMBOLS, drawn like a mouse on the sketchpad."""
-    strokes = list(SYMBOLS.values())[int(rng.integers(len(SYMBOLS)))]
-    return draw_strokes(strokes, rng, canvas=280, width=int(rng.integers(6, 15)), aspect=(0.7, 1.0))
+letter = one_of(LETTERS)
+symbol = one_of(SYMBOLS)
 
 
 def scribble_inputs(count: int, seed: int) -> np.ndarray:
