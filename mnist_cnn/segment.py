@@ -14,8 +14,9 @@ network is that it is one digit. Each returned piece is the ink of one digit, re
 
 Before and after those steps the picture as a whole is asked whether it looks like a row of digits
 at all (`doubt`): strokes drawn inside other strokes (eyes in a face, marks in a doodle) say it does
-not; digits that do not sit on one line, or of wildly different sizes, say so unless the network
-reads the whole picture clearly as one digit. Either way a picture in doubt is read whole.
+not; digits that do not sit on one line, of wildly different sizes, or closer together than digits
+are written (shading), say so unless the network reads the whole picture clearly as one digit. Either
+way a picture in doubt is read whole.
 """
 
 from collections.abc import Callable
@@ -71,9 +72,17 @@ ONE_LINE = 0.3
 SIZES = 3.0
 """The tallest digit of a number is at most this many times taller than the shortest."""
 
+SHADING = 0.4
+"""Three or more strokes whose centres are on average closer than this share of their height are shading
+(parallel lines), not digits: digits of a number, even 1s, stand further apart. Chosen on hatching drawn with
+seed 777 (the ones read as "111".."1111111" had centres 0.13-0.38 of the height apart) and numbers of three and
+four 1s composed from the held-out training images with the four-digit benchmark's gaps (5 % closer than 0.44):
+hatching caught 91.7 % -> 99.7 %, those all-1 numbers read 97.7 % -> 96.3 %, other four-digit numbers unchanged."""
+
 NESTED = "Some strokes are drawn inside others: this looks like a drawing, not digits."
 OFF_LINE = "The pieces do not sit on one line, as the digits of a number do."
 MIXED_SIZES = "The pieces are of very different sizes, unlike the digits of a number."
+SHADED = "The strokes stand closer together than the digits of a number: this looks like shading, not digits."
 
 Confidence = Callable[[np.ndarray], float]
 
@@ -191,6 +200,16 @@ def layout_doubt(rows: list[tuple[int, int]]) -> str | None:
     return None
 
 
+def shaded(boxes: list[list[int]]) -> bool:
+    """Whether three or more pieces with these boxes [top, bottom, left, right] stand as close as shading's
+    lines (see SHADING)."""
+    if len(boxes) < 3:
+        return False
+    centres = sorted((left + right) / 2 for _, _, left, right in boxes)
+    height = float(np.median([bottom - top for top, bottom, _, _ in boxes]))
+    return float(np.mean(np.diff(centres))) < SHADING * height
+
+
 def ink_rows(part: np.ndarray, top: int) -> tuple[int, int]:
     """The rows (top, bottom) a part's strokes span in the picture, given the row its window starts at."""
     rows = np.flatnonzero((part > 0.5).any(axis=1))
@@ -254,6 +273,8 @@ def segment(ink: np.ndarray, confidence: Confidence) -> Segmentation:
             parts.append(part)
             rows.append(ink_rows(part, top))
     doubt = layout_doubt(rows) if len(parts) > 1 else None
+    if doubt is None and shaded([pieces.box(group) for group in groups]):
+        doubt = SHADED
     if doubt is None:
         return Segmentation(parts)
     # not a row of digits: read it whole, and doubt it unless the network reads it clearly as one digit

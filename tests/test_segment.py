@@ -6,7 +6,18 @@ from PIL import Image, ImageDraw
 from benchmarks.read_numbers import read_numbers
 from harness.drawings import face
 from harness.people import draw_number
-from mnist_cnn.segment import MIXED_SIZES, NESTED, OFF_LINE, Pieces, join_stacked, layout_doubt, nested, segment
+from mnist_cnn.segment import (
+    MIXED_SIZES,
+    NESTED,
+    OFF_LINE,
+    SHADED,
+    Pieces,
+    join_stacked,
+    layout_doubt,
+    nested,
+    segment,
+    shaded,
+)
 
 
 def test_drawn_numbers_are_read_left_to_right(classifier):
@@ -80,6 +91,20 @@ def test_pieces_off_one_line_or_of_very_different_sizes_are_not_a_number():
     assert layout_doubt([(10, 50), (12, 52), (8, 47)]) is None  # a number: one line, similar heights
     assert layout_doubt([(10, 50), (60, 100)]) == OFF_LINE  # one piece below the other's row
     assert layout_doubt([(10, 100), (40, 60)]) == MIXED_SIZES  # a big piece beside a small one
+
+
+def test_strokes_closer_together_than_digits_are_shading_not_ones(classifier):
+    lines = [[10, 110, left, left + 6] for left in (100, 125, 150, 175)]  # four lines a quarter of their height apart
+    assert shaded(lines) and not shaded(lines[:2])  # two lines may be "11"
+    assert not shaded([[10, 110, left, left + 6] for left in (100, 160, 220)])  # 1s of a number stand further apart
+    picture = Image.new("L", (400, 200), 255)
+    draw = ImageDraw.Draw(picture)
+    for left in (100, 125, 150, 175):
+        draw.line([(left, 40), (left, 140)], fill=0, width=8)
+    reading = classifier.read_number(picture)
+    assert reading.unsure and reading.doubt == SHADED and len(reading.digits) == 1
+    ones = classifier.read_number(draw_number("111"))
+    assert ones.number == "111" and not ones.unsure
 
 
 def test_a_picture_in_doubt_is_read_whole(classifier):
