@@ -28,7 +28,7 @@ from mnist_cnn.explain import look_inside
 from mnist_cnn.predict import NO_DIGIT, DigitClassifier, Prediction, Reading
 from mnist_cnn.preprocess import MAX_FILE_BYTES, MAX_REQUEST_BYTES, naive_input, preprocess
 from page_text import ENGLISH, TEXTS, language, say, unreadable
-from server_memory import start_trimming
+from server_memory import limit_fragmentation, start_trimming
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = sorted(str(p) for p in (HERE / "examples").glob("*.*") if p.suffix in {".png", ".jpg"})
@@ -433,6 +433,7 @@ demo.queue(default_concurrency_limit=CONCURRENCY, max_size=ARGS.queue_size)
 
 def launch(args: argparse.Namespace) -> None:
     """Serve the page; with --share, report in one line whether the public link could be made."""
+    limit_fragmentation()
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # Gradio explains a failed share link in many lines
             demo.launch(server_name=args.host, server_port=args.port, share=args.share, max_file_size=MAX_FILE_BYTES,
