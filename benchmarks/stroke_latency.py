@@ -15,8 +15,9 @@ answer to the drawing as it ended (whatever the mouse managed to draw). The wiri
 - before: the page as it was before live drawing (commit BEFORE, run from git): answers after each
   stroke, through the queue, and a second queued request per answer for the inside view;
 - gradio-default: Gradio's default sketchpad wiring (benchmarks/baseline_app.py).
-With --pages N, N browsers draw at the same time on one server; the server's CPU time per drawing is
-printed too.
+With --pages N, N pages draw at the same time on one server, each in its own context (as separate
+visitors) of one headless Chromium; the server's CPU time per drawing is printed too. The mouse moves
+once per frame (`harness.page.FRAME`), as a browser hands a real mouse's moves to a page.
 """
 
 import argparse
@@ -27,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import torch
@@ -34,7 +36,7 @@ from playwright.sync_api import sync_playwright
 
 from harness.bench import percentile
 from harness.page import CHROMIUM_FLAGS, QUIET, clear_canvas, draw_digit, drawing_picture, open_page, settle, top_label
-from harness.server import ROOT, start_app, stop_app
+from harness.server import ROOT, free_port, start_app, stop_app
 from harness.wire import run_route
 
 BEFORE = "111598a"
@@ -80,10 +82,10 @@ def draw_and_time(page, url: str, digit: int, seconds: float, wiring: str) -> di
     return {**timings, "digit": digit, "own": own}
 
 
-def one_page(url: str, drawings: int, seconds: float, chromium: str, wiring: str, inside_open: bool,
+def one_page(url: str, drawings: int, seconds: float, browser_at: str, wiring: str, inside_open: bool,
              results: list) -> None:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+    with sync_playwright() as p:  # Playwright's sync objects serve one thread: each page connects on its own
+        browser = p.chromium.connect_over_cdp(browser_at)
         page = open_page(browser, url)
         if inside_open:
             page.locator("#feature-maps").get_by_text("Inside the CNN").click()
@@ -91,7 +93,7 @@ def one_page(url: str, drawings: int, seconds: float, chromium: str, wiring: str
             timings = draw_and_time(page, url, DIGITS[i % len(DIGITS)], seconds, wiring)
             if i > 0:  # the first warms up the page and the server
                 results.append(timings)
-        browser.close()
+        page.context.close()
 
 
 def cpu_seconds(pid: int) -> float:
@@ -99,12 +101,28 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def wait_for_devtools(port: int, timeout: float = 30) -> str:
+    """The address of the Chromium listening for DevTools on `port`, once it listens."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/json/version", timeout=2)
+            return f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"Chromium did not listen for DevTools on port {port} within {timeout} s")
+
+
 def measure(wiring: str, args) -> dict:
     process, url = start_app(command=WIRINGS[wiring](), env={"PYTHONPATH": str(ROOT)})
+    port = free_port()
+    browser = subprocess.Popen([args.chromium, "--headless", f"--remote-debugging-port={port}", *CHROMIUM_FLAGS,
+                                "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     results: list[dict] = []
     try:
+        browser_at = wait_for_devtools(port)
         cpu = cpu_seconds(process.pid)
-        pages = [threading.Thread(target=one_page, args=(url, args.drawings, args.seconds, args.chromium, wiring,
+        pages = [threading.Thread(target=one_page, args=(url, args.drawings, args.seconds, browser_at, wiring,
                                                          args.inside_open, results))
                  for _ in range(args.pages)]
         for page in pages:
@@ -113,6 +131,8 @@ def measure(wiring: str, args) -> dict:
             page.join()
         cpu = cpu_seconds(process.pid) - cpu
     finally:
+        browser.terminate()
+        browser.wait()
         stop_app(process)
     return {"results": results, "cpu_ms": 1000 * cpu / max(1, len(results))}
 
@@ -121,7 +141,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--drawings", type=int, default=16, help="drawings per page, after one to warm up")
     parser.add_argument("--seconds", type=float, default=1.2, help="how long each stroke takes")
-    parser.add_argument("--pages", type=int, default=1, help="browsers drawing at the same time")
+    parser.add_argument("--pages", type=int, default=1, help="pages drawing at the same time (one browser)")
     parser.add_argument("--inside-open", action="store_true", help="with the inside-the-CNN view open")
     parser.add_argument("--wiring", nargs="+", choices=list(WIRINGS), default=list(WIRINGS))
     parser.add_argument("--chromium", default=os.environ.get("PLAYWRIGHT_CHROMIUM_EXECUTABLE", "/usr/bin/chromium"))

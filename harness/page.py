@@ -39,6 +39,10 @@ new PerformanceObserver(list => list.getEntries().forEach(
 """
 
 
+FRAME = 1 / 60
+"""Seconds between the mouse moves of a timed stroke: browsers hand pointer moves to the page once per frame, so
+a real mouse's 125-1000 reports a second reach it at about 60. Sending them faster only loads the machine."""
+
 DESKTOP = {"viewport": {"width": 1200, "height": 950}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
 """A phone's screen, in CSS pixels, with touch."""
@@ -83,13 +87,14 @@ def draw(page, strokes, center: float = 0.5, size: float = 0.55, seconds: float 
         if seconds is None:
             for point in points[1:]:
                 page.mouse.move(*point, steps=6)
-        else:  # a steady hand: wherever the pen should be by now, as often as the browser takes a move
+        else:  # a steady hand: wherever the pen should be by now, once per frame as a browser sees a mouse
             along = np.cumsum([0.0] + [float(np.hypot(b[0] - a[0], b[1] - a[1])) for a, b in zip(points, points[1:])])
             start = time.perf_counter()
             while (elapsed := time.perf_counter() - start) < seconds:
                 distance = elapsed / seconds * along[-1]
                 page.mouse.move(float(np.interp(distance, along, [x for x, _ in points])),
                                 float(np.interp(distance, along, [y for _, y in points])))
+                time.sleep(max(0.0, FRAME - (time.perf_counter() - start - elapsed)))
             page.mouse.move(*points[-1])
         page.mouse.up()
         released = time.perf_counter()
