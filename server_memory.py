@@ -6,7 +6,8 @@ server's resident memory creeps up under steady traffic while Python's own heap 
 
 Much of what a request leaves behind is in reference cycles (Gradio's events, the requests they hold
 and their pictures), which Python frees only at a full garbage collection, and those are rare in a
-process holding a model and a page: a third of a second each, so Python waits long between them.
+process holding a model and a page: Python starts one only when the objects that survived since
+number a quarter of those it already holds, hundreds of thousands here.
 So the objects alive when the server starts (the model, the page, the libraries) are frozen out of
 every collection, and each trim first collects what is left.
 
