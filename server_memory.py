@@ -32,12 +32,19 @@ ARENAS = 2
 """How many heaps glibc may keep for the server's threads."""
 
 
+def glibc(function: str):
+    """One of glibc's functions, or None where the C library is not glibc."""
+    try:
+        return getattr(ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6"), function)
+    except (OSError, AttributeError):
+        return None
+
+
 def limit_fragmentation() -> bool:
     """Fix glibc's mmap threshold at MMAP_THRESHOLD and its heaps at ARENAS, for the allocations from now on;
     call it before the server's threads start. False where there is no glibc."""
-    try:
-        mallopt = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
-    except (OSError, AttributeError):
+    mallopt = glibc("mallopt")
+    if mallopt is None:
         return False
     return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(M_ARENA_MAX, ARENAS))
 
@@ -45,10 +52,8 @@ def limit_fragmentation() -> bool:
 def start_trimming(every: float = 30.0) -> bool:
     """Every `every` seconds on a daemon thread, collect the garbage made since the server started and call
     glibc's malloc_trim; False where there is no glibc (nothing is started then)."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim = libc.malloc_trim
-    except (OSError, AttributeError):
+    trim = glibc("malloc_trim")
+    if trim is None:
         return False
     gc.collect()
     gc.freeze()  # what is alive now lives as long as the server: no collection needs to look at it again

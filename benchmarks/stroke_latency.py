@@ -28,7 +28,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import torch
@@ -36,7 +35,7 @@ from playwright.sync_api import sync_playwright
 
 from harness.bench import percentile
 from harness.page import CHROMIUM_FLAGS, QUIET, clear_canvas, draw_digit, drawing_picture, open_page, settle, top_label
-from harness.server import ROOT, free_port, start_app, stop_app
+from harness.server import ROOT, answers, free_port, start_app, stop_app
 from harness.wire import run_route
 
 BEFORE = "111598a"
@@ -101,26 +100,16 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def wait_for_devtools(port: int, timeout: float = 30) -> str:
-    """The address of the Chromium listening for DevTools on `port`, once it listens."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/json/version", timeout=2)
-            return f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"Chromium did not listen for DevTools on port {port} within {timeout} s")
-
-
 def measure(wiring: str, args) -> dict:
     process, url = start_app(command=WIRINGS[wiring](), env={"PYTHONPATH": str(ROOT)})
     port = free_port()
     browser = subprocess.Popen([args.chromium, "--headless", f"--remote-debugging-port={port}", *CHROMIUM_FLAGS,
                                 "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    browser_at = f"http://127.0.0.1:{port}"
     results: list[dict] = []
     try:
-        browser_at = wait_for_devtools(port)
+        if not answers(f"{browser_at}/json/version", browser, timeout=30):
+            raise SystemExit(f"{args.chromium} did not listen for DevTools on port {port} within 30 s")
         cpu = cpu_seconds(process.pid)
         pages = [threading.Thread(target=one_page, args=(url, args.drawings, args.seconds, browser_at, wiring,
                                                          args.inside_open, results))

@@ -35,17 +35,24 @@ def start_app(*args: str, env: dict | None = None, timeout: float = 90, command:
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AppDidNotStart(f"{' '.join(command)} exited with {process.returncode}: {process.stdout.read()}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return process, url
-        except OSError:
-            time.sleep(0.3)
+    if answers(url, process, timeout):
+        return process, url
+    if process.poll() is not None:
+        raise AppDidNotStart(f"{' '.join(command)} exited with {process.returncode}: {process.stdout.read()}")
     process.kill()
     raise AppDidNotStart(f"{' '.join(command)} did not serve {url} within {timeout} s")
+
+
+def answers(url: str, process: subprocess.Popen, timeout: float) -> bool:
+    """Whether `url` answered within `timeout` seconds while `process` (the one meant to serve it) kept running."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return True
+        except OSError:
+            time.sleep(0.3)
+    return False
 
 
 def resident_mb(pid: int) -> float:
