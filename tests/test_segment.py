@@ -6,10 +6,12 @@ from PIL import Image, ImageDraw
 from benchmarks.read_numbers import read_numbers
 from harness.drawings import face
 from harness.people import draw_number
+from mnist_cnn.config import UNSURE_BELOW
 from mnist_cnn.segment import (
     MIXED_SIZES,
     NESTED,
     OFF_LINE,
+    PART_SURE,
     SHADED,
     Pieces,
     join_stacked,
@@ -17,6 +19,7 @@ from mnist_cnn.segment import (
     nested,
     segment,
     shaded,
+    split_touching,
 )
 
 
@@ -48,6 +51,19 @@ def test_specks_between_digits_are_not_digits(classifier):
 
 def test_touching_digits_are_split(classifier):
     assert classifier.read_number(draw_number("10", gap=-0.02)).number == "10"
+
+
+def test_touching_digits_are_cut_only_into_parts_read_surely():
+    ink = np.zeros((60, 90), np.float32)
+    ink[5:55, 5:40] = ink[5:55, 50:85] = 1.0
+    ink[28:32, 40:50] = 1.0  # two blobs joined by a thin bridge, unreadable as one digit
+
+    def reading_parts(sure: float):
+        return lambda piece: 0.1 if piece.shape[1] > 60 else sure
+
+    assert len(split_touching(ink, reading_parts(0.95))) == 2
+    # parts read as digits, but not surely: a tangle's strips, not touching digits
+    assert len(split_touching(ink, reading_parts((UNSURE_BELOW + PART_SURE) / 2))) == 1
 
 
 def test_blank_picture_has_no_digits(classifier):
