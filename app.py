@@ -10,6 +10,7 @@ import base64
 import binascii
 import contextlib
 import io
+import os
 import sys
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -28,7 +29,7 @@ from mnist_cnn.explain import look_inside
 from mnist_cnn.predict import NO_DIGIT, DigitClassifier, Prediction, Reading
 from mnist_cnn.preprocess import MAX_FILE_BYTES, MAX_REQUEST_BYTES, naive_input, preprocess
 from page_text import ENGLISH, TEXTS, language, say, unreadable
-from server_memory import limit_fragmentation, start_trimming
+from server_memory import ForgetFinished, limit_fragmentation, start_trimming
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = sorted(str(p) for p in (HERE / "examples").glob("*.*") if p.suffix in {".png", ".jpg"})
@@ -45,6 +46,9 @@ QUEUE_SIZE = 64
 # is several times the visitors these CPUs serve at once; a visitor pushed out keeps drawing and reading as
 # before (only an open inside view waits to be closed and opened again).
 SESSIONS = 300
+# Gradio records every queued event for its monitoring summary, 10,000 of them by default (a few MB that
+# keep growing for the first hour of a public link); the latest 1,000 say as much.
+ANALYTICS_EVENTS = 1000
 # Pictures the page shows are files in Gradio's cache: every 10 minutes, those older than an hour go.
 CACHE_CLEANUP = (600, 3600)
 PICTURE = {"interactive": False, "format": "png", "buttons": []}
@@ -428,6 +432,7 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
     gr.api(read_drawing, api_name="read_drawing", queue=False, api_visibility="undocumented")
     demo.load(None, js=PAGE_JS)
 
+os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", str(ANALYTICS_EVENTS))  # read when the queue is made
 demo.queue(default_concurrency_limit=CONCURRENCY, max_size=ARGS.queue_size)
 
 
@@ -439,7 +444,8 @@ def launch(args: argparse.Namespace) -> None:
             demo.launch(server_name=args.host, server_port=args.port, share=args.share, max_file_size=MAX_FILE_BYTES,
                         show_error=False, prevent_thread_lock=True, quiet=True, state_session_capacity=SESSIONS,
                         i18n=I18N, css=PAGE_CSS,
-                        app_kwargs={"middleware": [Middleware(BodyLimit, limit=MAX_REQUEST_BYTES)]})
+                        app_kwargs={"middleware": [Middleware(BodyLimit, limit=MAX_REQUEST_BYTES),
+                                                   Middleware(ForgetFinished, queue=lambda: demo._queue)]})
     except OSError as exc:
         sys.exit(f"Cannot start: {exc}")
     start_trimming()

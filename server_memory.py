@@ -17,6 +17,12 @@ heaps, where the small objects living beside them keep the pages from ever being
 gives each busy thread a heap of its own (up to 8 per core). Measured with the soak's traffic
 (`benchmarks/soak.py`, 3 minutes): resident memory +26 MB from the first minute to the third with
 glibc's defaults, all of it in the threads' heaps; +8 MB with a fixed 128 KB threshold and two heaps.
+
+Last, Gradio 6.31 never forgets a session that used its queue: it keeps the session's set of pending
+events, empty once they are done, and the message queue its finished stream read from (up to 2,000 of
+those). Every HTTP API call is a session of its own, so a public server gathers thousands of these small
+objects, and Python's allocator cannot give back the memory pools they are scattered over either.
+`ForgetFinished` drops them every few seconds (measured, 6-minute soaks: `benchmarks/soak.py`).
 """
 
 import ctypes
@@ -24,6 +30,7 @@ import ctypes.util
 import gc
 import threading
 import time
+from collections.abc import Callable
 
 M_MMAP_THRESHOLD, M_ARENA_MAX = -3, -8  # mallopt's parameter numbers (glibc's malloc.h)
 MMAP_THRESHOLD = 128 * 1024
@@ -66,3 +73,35 @@ def start_trimming(every: float = 30.0) -> bool:
 
     threading.Thread(target=loop, name="malloc-trim", daemon=True).start()
     return True
+
+
+FORGET_EVERY = 5.0
+"""Seconds between two sweeps of the sessions whose events are all done (see ForgetFinished)."""
+
+
+def forget_finished(queue) -> int:
+    """Drop what Gradio's queue keeps of sessions with no event pending and no message left to read: the
+    empty set of their pending events and their drained message queue. Gradio makes both anew when such a
+    session sends another event. Return how many sessions were forgotten."""
+    pending, messages = queue.pending_event_ids_session, queue.pending_messages_per_session
+    done = [session for session, events in pending.items()
+            if not events and (session not in messages or messages[session].empty())]
+    for session in done:
+        del pending[session]
+        messages.pop(session, None)
+    return len(done)
+
+
+class ForgetFinished:
+    """ASGI middleware: at most every FORGET_EVERY seconds, before a request goes on, run `forget_finished` on the
+    queue `queue()` returns. It runs on the server's event loop, between the steps where Gradio itself reads and
+    writes those sessions, so no stream is cut short."""
+
+    def __init__(self, app, queue: Callable[[], object]):
+        self.app, self.queue, self.next = app, queue, 0.0
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and time.monotonic() >= self.next:
+            self.next = time.monotonic() + FORGET_EVERY
+            forget_finished(self.queue())
+        await self.app(scope, receive, send)

@@ -36,3 +36,38 @@ TRIMMING = textwrap.dedent("""
 def test_glibc_takes_the_limits_and_trimming_collects_cycles_on_a_daemon_thread():
     ran = subprocess.run([sys.executable, "-c", TRIMMING], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert ran.returncode == 0, ran.stderr
+
+
+def test_gradio_forgets_sessions_whose_events_are_done(monkeypatch):
+    # Gradio 6.31 keeps every session that used its queue; ForgetFinished drops the finished ones. This reads
+    # Gradio's own bookkeeping, so a Gradio that renames it fails here, loudly.
+    import gradio as gr
+    from starlette.middleware import Middleware
+
+    import server_memory
+    from harness.server import free_port
+    from harness.wire import api_call
+
+    def shout(text: str) -> str:
+        return text.upper()
+
+    monkeypatch.setattr(server_memory, "FORGET_EVERY", 0.0)  # sweep before every request
+    with gr.Blocks() as demo:
+        gr.api(shout, api_name="shout")
+    demo.queue()
+    demo.launch(server_port=free_port(), prevent_thread_lock=True, quiet=True,
+                app_kwargs={"middleware": [Middleware(server_memory.ForgetFinished, queue=lambda: demo._queue)]})
+    try:
+        url = demo.local_url.rstrip("/")
+        answers = [api_call(url, "shout", f"call {i}") for i in range(5)]  # each call a session of its own
+        assert [(a.kind, a.detail) for a in answers] == [("answer", f"CALL {i}") for i in range(5)]
+        queue = demo._queue
+        # swept before each request: only the last call's session, done after the last sweep, is left
+        assert len(queue.pending_event_ids_session) <= 1 and len(queue.pending_messages_per_session) <= 1
+        server_memory.forget_finished(queue)
+        assert queue.pending_event_ids_session == {} and len(queue.pending_messages_per_session) == 0
+        # a session whose event is still pending is kept
+        queue.pending_event_ids_session["busy"] = {"event"}
+        assert server_memory.forget_finished(queue) == 0 and "busy" in queue.pending_event_ids_session
+    finally:
+        demo.close()
