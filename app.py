@@ -46,8 +46,8 @@ QUEUE_SIZE = 64
 # is several times the visitors these CPUs serve at once; a visitor pushed out keeps drawing and reading as
 # before (only an open inside view waits to be closed and opened again).
 SESSIONS = 300
-# Gradio records every queued event for its monitoring summary, 10,000 of them by default (a few MB that
-# keep growing for the first hour of a public link); the latest 1,000 say as much.
+# Gradio records every queued event for its monitoring summary, the latest 10,000 by default (a few MB, which
+# a public link keeps adding to until the 10,000th event); the latest 1,000 say as much.
 ANALYTICS_EVENTS = 1000
 # Pictures the page shows are files in Gradio's cache: every 10 minutes, those older than an hour go.
 CACHE_CLEANUP = (600, 3600)
