@@ -14,17 +14,15 @@ every collection, and each trim first collects what is left.
 And glibc's own habits are tamed before the server's threads start (`limit_fragmentation`): by default
 it raises its mmap threshold each time a big block is freed, so later pictures and arrays land in the
 heaps, where the small objects living beside them keep the pages from ever being given back; and it
-gives each busy thread a heap of its own (up to 8 per core). Measured with the soak's traffic
-(`benchmarks/soak.py`, 3 minutes): resident memory +26 MB from the first minute to the third with
-glibc's defaults, all of it in the threads' heaps; +8 MB with a fixed 128 KB threshold and two heaps.
+gives each busy thread a heap of its own (up to 8 per core).
 
 Last, Gradio 6.31 never forgets a session that used its queue: it keeps the session's set of pending
 events, empty once they are done, and the message queue its finished stream read from (up to 2,000 of
-those). Every HTTP API call is a session of its own, so under the soak's traffic those tables grew by
-about 850 sessions a minute without end; `ForgetFinished` drops the finished ones every few seconds, and
-they then held 65-80 sessions throughout (6-minute soaks, `benchmarks/soak.py`, the tables counted inside
-the server). The 10-minute soak's resident memory after the first minute: +16 and +14 MB with the sweep, +27
-MB in the last run without it.
+those). Every HTTP API call is a session of its own, so a public server's tables grow without end;
+`ForgetFinished` drops the finished sessions every few seconds.
+
+What each of these measured to do, with the soak's traffic (`benchmarks/soak.py`): the "Memory" item of
+docs/ROBUSTNESS.md.
 """
 
 import ctypes
