@@ -44,7 +44,7 @@ QUEUE_SIZE = 64
 # Gradio keeps each visitor's session (about 70 KB for this page: its own copy of the page's configuration)
 # until newer ones push it out, the least recently active first. 300 bounds that memory at about 20 MB and
 # is several times the visitors these CPUs serve at once; a visitor pushed out keeps drawing and reading as
-# before (only an open inside view waits to be closed and opened again).
+# before (only an upload's inside view waits for the view to be closed and opened again).
 SESSIONS = 300
 # Gradio records every queued event for its monitoring summary, the latest 10,000 by default (a few MB, which
 # a public link keeps adding to until the 10,000th event); the latest 1,000 say as much.
@@ -69,10 +69,12 @@ CHART_CSS = """
 .answer { font-size: 2.2em; font-weight: 700; min-height: 1.3em; }
 .answer .percent { font-size: 0.5em; font-weight: 400; margin-left: 0.4em; }
 """
+# The inside view's pictures (page.js puts them in) show at their own size or narrower, their pixels square.
 # Phones: the verdict and the chart (its bars standing, side by side) come above the canvas, so they stay in view
 # while a finger draws, and a finger on the canvas draws instead of scrolling the page.
 PAGE_CSS = """
 #sketchpad canvas { touch-action: none; }
+.inside-picture img { display: block; max-width: 100%; height: auto; margin: 0 auto; image-rendering: pixelated; }
 #verdict { min-height: 6.5em; }
 @media (max-width: 640px) {
   #answer { order: -1; }
@@ -151,7 +153,7 @@ class Answer:
     naive_answer: str = ""
     digits: str = ""
     picture: bytes | str | None = None  # the picture read (its bytes, or an upload's path): what a correction keeps
-    current_input: np.ndarray | None = None  # what the inside view looks at (last: see with_inside)
+    current_input: np.ndarray | None = None  # what the inside view looks at (last: see on_upload)
 
     def values(self) -> tuple:
         return tuple(getattr(self, f.name) for f in fields(self))
@@ -218,7 +220,9 @@ def image_bytes(data_url: str) -> bytes:
 
 
 # The inside view, one picture each, in the page's order: (field of explain.Inside, elem_id); the picture's label
-# and lesson are the texts "view_<field>" and "lesson_<field>" in page_text.py.
+# and lesson are the texts "view_<field>" and "lesson_<field>" in page_text.py. page.js draws the view from
+# `inside_view`'s JSON, which comes with the chart's answer while the pen moves (so the view follows the chart)
+# and through the hidden `inside` output after an upload or when the view is opened.
 INSIDE_VIEWS = (
     ("input", "inside-input"),
     ("saliency", "saliency"),
@@ -228,51 +232,64 @@ INSIDE_VIEWS = (
     ("pooled", "pooled"),
     ("moved", "moved"),
 )
-INSIDE_TEXTS = ("moved_answers", "units")  # what the inside view writes besides its pictures
+
+
+def picture_url(picture: np.ndarray) -> str:
+    """A picture (uint8 array) as a PNG data URL, for page.js to show."""
+    buffer = io.BytesIO()
+    Image.fromarray(picture).save(buffer, format="PNG", compress_level=1)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def inside_view(model_input: np.ndarray | None, lang: str) -> dict:
+    """What page.js shows in the inside view for a 28x28 input: each layer's picture (a PNG data URL, under the
+    element id of INSIDE_VIEWS), the sentence on the moved inputs' answers, and the strongest hidden units as a
+    table (a sentence above it, its column names, its rows). Without an input, an empty view."""
+    if model_input is None:
+        return {"pictures": {}, "moved": "", "units": None}
+    inside = look_inside(classifier.model, classifier.normalization, model_input)
+    columns = [name.strip() for name in say(lang, "units_columns").strip(" |").split("|")]
+    return {
+        "pictures": {elem_id: picture_url(getattr(inside, key)) for key, elem_id in INSIDE_VIEWS},
+        "moved": say(lang, "moved_answers", answers=", ".join(map(str, inside.moved_answers)), digit=inside.digit),
+        "units": {"head": say(lang, "units_head", digit=inside.digit), "columns": columns,
+                  "rows": [[u.index, f"{u.activation:.2f}", u.votes_for] for u in inside.units]},
+    }
 
 
 def on_inside(is_open: bool, model_input: np.ndarray | None, request: gr.Request | None = None):
-    """The pictures of the inside view (in INSIDE_VIEWS' order), the answers on the moved input and the units'
-    table for the current input; nothing is computed while the view is closed."""
-    if not is_open:
-        return tuple(gr.skip() for _ in range(len(INSIDE_VIEWS) + len(INSIDE_TEXTS)))
-    if model_input is None:
-        return (None,) * len(INSIDE_VIEWS) + ("",) * len(INSIDE_TEXTS)
-    lang = page_language(request)
-    inside = look_inside(classifier.model, classifier.normalization, model_input)
-    units = "\n".join(f"| {u.index} | {u.activation:.2f} | {u.votes_for} |" for u in inside.units)
-    table = f"{say(lang, 'units_columns')}\n|---|---|---|\n{units}"
-    moved = say(lang, "moved_answers", answers=", ".join(map(str, inside.moved_answers)), digit=inside.digit)
-    return (*(getattr(inside, key) for key, _ in INSIDE_VIEWS), moved,
-            f"{say(lang, 'units_head', digit=inside.digit)}\n\n{table}")
+    """The inside view for the current input (see `inside_view`); nothing is computed while the view is closed."""
+    return inside_view(model_input, page_language(request)) if is_open else gr.skip()
 
 
-def with_inside(answer: tuple, is_open: bool, request: gr.Request | None) -> tuple:
-    """An answer's outputs followed by the inside view's for the same input, in one response."""
-    return (*answer, *on_inside(is_open, answer[-1], request))
-
-
-def on_stroke(data_url: str | None, is_open: bool, request: gr.Request | None = None):
-    """A PNG of the canvas, sent by the browser after each stroke, undo or clear: everything but the charts,
-    which page.js has already drawn from `read_drawing`."""
+def on_stroke(data_url: str | None, request: gr.Request | None = None):
+    """A PNG of the canvas, sent by the browser after each stroke, undo or clear: everything but the charts and
+    the inside view, which page.js has already drawn from `read_drawing`."""
     if not data_url:
-        return tuple(gr.skip() for _ in range(len(fields(Answer)) + len(INSIDE_VIEWS) + len(INSIDE_TEXTS)))
+        return tuple(gr.skip() for _ in fields(Answer))
     lang = page_language(request)
     picture = image_bytes(data_url)
-    return with_inside(show(read(picture, lang), picture, lang, charts=False), is_open, request)
+    return show(read(picture, lang), picture, lang, charts=False)
 
 
-def read_drawing(data_url: str) -> dict:
+def read_drawing(data_url: str, inside: bool, request: gr.Request | None = None) -> dict:
     """The charts' answer for a PNG of the canvas, sent by the browser while the pen moves and after each change:
-    the reading as /predict_number gives it (no digits for an empty canvas) and the article's network's reading
-    under "article". Off the queue: about 10 ms."""
-    return chart_reading(read(image_bytes(data_url)))
+    the reading as /predict_number gives it (no digits for an empty canvas), the article's network's reading
+    under "article" and, when `inside` (the view is open), the inside view of the first digit under "inside".
+    Off the queue: about 10 ms, 20 with the inside view."""
+    lang = page_language(request)
+    reading = read(image_bytes(data_url), lang)
+    answer = chart_reading(reading)
+    if inside:
+        answer["inside"] = inside_view(reading.digits[0].model_input if reading.digits else None, lang)
+    return answer
 
 
 def on_upload(path: str | None, is_open: bool, request: gr.Request | None = None):
-    """An uploaded, pasted or example picture; removing it clears the answer."""
+    """An uploaded, pasted or example picture, and its inside view while open; removing it clears the answer."""
     lang = page_language(request)
-    return with_inside(show(Reading([]) if path is None else read(path, lang), path, lang), is_open, request)
+    answer = show(Reading([]) if path is None else read(path, lang), path, lang)
+    return (*answer, on_inside(is_open, answer[-1], request))
 
 
 def on_correct(label: str | None, picture: bytes | str | None, request: gr.Request | None = None) -> str:
@@ -396,33 +413,34 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
             with gr.Column():
                 send = gr.Button(I18N("send_correction"), elem_id="send-correction")
                 correction_status = gr.Markdown(elem_id="correction-status")
-    with gr.Accordion(I18N("inside"), open=False, elem_id="feature-maps") as inside_view:
+    with gr.Accordion(I18N("inside"), open=False, elem_id="feature-maps") as inside_accordion:
         gr.Markdown(I18N("inside_intro"))
-        pictures, texts = [], {}
-        for key, elem_id in INSIDE_VIEWS:
-            pictures.append(gr.Image(label=I18N(f"view_{key}"), elem_id=elem_id, **PICTURE))
+        for key, elem_id in INSIDE_VIEWS:  # page.js puts each picture in its box
+            gr.HTML(f'<div class="inside-picture" data-view="{elem_id}"></div>', elem_id=elem_id,
+                    label=I18N(f"view_{key}"), show_label=True, container=True)
             gr.Markdown(I18N(f"lesson_{key}"))
             if key == "moved":
-                texts["moved_answers"] = gr.Markdown(elem_id="moved-answers")
-        texts["units"] = gr.Markdown(elem_id="units")
-        inside_outputs = pictures + [texts[key] for key in INSIDE_TEXTS]
+                gr.HTML('<p class="inside-moved"></p>', elem_id="moved-answers")
+        gr.HTML('<div class="inside-units"></div>', elem_id="units")
         gr.Markdown(I18N("lesson_units"))
     stroke_data = gr.Textbox(elem_id="stroke-data", visible="hidden")
     page["reading"] = gr.JSON(visible="hidden", elem_id="reading")
     page["picture"] = gr.State(None)
     page["current_input"] = gr.State(None)
     inside_open = gr.State(False)
-    outputs = [page[f.name] for f in fields(Answer)] + inside_outputs
+    inside = gr.JSON(visible="hidden", elem_id="inside")  # the inside view after an upload or on opening it
+    outputs = [page[f.name] for f in fields(Answer)]
     private = {"show_progress": "hidden", "api_visibility": "private"}
     # The drawing's answer skips the queue: one small request, about 7 ms of work, the newest drawing only
     # (always_last: while one is in flight, later ones wait and only the latest is sent).
-    stroke_data.change(on_stroke, inputs=[stroke_data, inside_open], outputs=outputs, trigger_mode="always_last",
-                       queue=False, **private)
-    upload.change(on_upload, inputs=[upload, inside_open], outputs=outputs, **private)
-    inside_view.expand(lambda: True, outputs=inside_open, **private).success(
-        on_inside, inputs=[inside_open, page["current_input"]], outputs=inside_outputs, **private)
-    inside_view.collapse(lambda: False, outputs=inside_open, **private)
+    stroke_data.change(on_stroke, inputs=stroke_data, outputs=outputs, trigger_mode="always_last", queue=False,
+                       **private)
+    upload.change(on_upload, inputs=[upload, inside_open], outputs=[*outputs, inside], **private)
+    inside_accordion.expand(lambda: True, outputs=inside_open, **private).success(
+        on_inside, inputs=[inside_open, page["current_input"]], outputs=inside, **private)
+    inside_accordion.collapse(lambda: False, outputs=inside_open, **private)
     page["reading"].change(None, inputs=page["reading"], js="(reading) => window.showReading(reading)", **private)
+    inside.change(None, inputs=inside, js="(inside) => window.showInside(inside)", **private)
     if corrections is not None:
         send.click(on_correct, inputs=[right_label, page["picture"]], outputs=correction_status, queue=False,
                    **private)

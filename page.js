@@ -8,9 +8,10 @@
   //   to the server's `read_drawing` route, off Gradio's queue; one request at a time: when the drawing
   //   changes while one is in flight, the drawing as it is when that answer is in goes next, so answers land
   //   in order, nothing stale after a newer one, and a busy server (or browser) gets fewer requests, not
-  //   more; the answers (both networks') are drawn at once;
+  //   more; the answers (both networks') are drawn at once, and while the "Inside the CNN" view is open the
+  //   same answer carries that view, drawn with them (so it follows the chart, nothing asked for it while closed);
   // - at each change of the drawing (stroke end, undo, clear) the picture also goes through a hidden
-  //   textbox to the page's own event, which fills in the verdict, the 28x28 input and the inside view.
+  //   textbox to the page's own event, which fills in the verdict and the 28x28 input.
   // window.editor is Gradio's image editor object (not a public API): tests/test_browser.py fails if it moves.
   const LIVE_MS = 80;
   const READ = new URL("gradio_api/run/read_drawing", location.href);
@@ -54,23 +55,61 @@
     drawChart(document.querySelector("#article-model"), reading && reading.article);
   };
 
+  // The inside view (app.py's inside_view): each layer's picture in its box, the moved inputs' answers, the
+  // strongest units' table; without pictures, the view is emptied.
+  window.showInside = (inside) => {
+    const pictures = (inside && inside.pictures) || {};
+    document.querySelectorAll(".inside-picture").forEach((box) => {
+      const src = pictures[box.dataset.view];
+      let img = box.querySelector("img");
+      if (!src) { if (img) img.remove(); return; }
+      if (!img) img = box.appendChild(document.createElement("img"));
+      img.src = src;
+    });
+    const moved = document.querySelector("#moved-answers .inside-moved");
+    if (moved) moved.textContent = (inside && inside.moved) || "";
+    const units = document.querySelector("#units .inside-units");
+    if (!units) return;
+    units.replaceChildren();
+    const table = inside && inside.units;
+    if (!table) return;
+    const cells = (row, tag) => {
+      const tr = document.createElement("tr");
+      row.forEach((value) => { tr.appendChild(document.createElement(tag)).textContent = String(value); });
+      return tr;
+    };
+    units.appendChild(document.createElement("p")).textContent = table.head;
+    const grid = units.appendChild(document.createElement("table"));
+    grid.appendChild(document.createElement("thead")).appendChild(cells(table.columns, "th"));
+    const body = grid.appendChild(document.createElement("tbody"));
+    table.rows.forEach((row) => body.appendChild(cells(row, "td")));
+  };
+  const insideOpen = () => {
+    const view = document.querySelector("#units");
+    return Boolean(view && view.checkVisibility());
+  };
+
   const read = (given) => {  // the chart's reading of `given`, or of the drawing as it is now
     if (asking) { stale = true; return; }
     const drawn = given || picture();
     if (!drawn) return;
     asking = true;
     stale = false;
+    const inside = insideOpen();
     const request = new XMLHttpRequest();  // one callback when the whole answer is in: no await per step
     request.open("POST", READ);
     request.setRequestHeader("Content-Type", "application/json");
     request.onload = () => {
-      if (request.status === 200) window.showReading(JSON.parse(request.responseText).data[0]);
+      if (request.status !== 200) return;
+      const answer = JSON.parse(request.responseText).data[0];
+      window.showReading(answer);
+      if (answer.inside) window.showInside(answer.inside);
     };  // on an error the page's own event shows what went wrong
     request.onloadend = () => {
       asking = false;
       if (stale) read();
     };
-    request.send(JSON.stringify({data: [drawn]}));
+    request.send(JSON.stringify({data: [drawn, inside]}));
   };
   // The drawing as the chart reads it: a half-size PNG (a data URL), or null before the editor is there.
   window.drawingPicture = () => {

@@ -71,7 +71,7 @@ EN = {
     "connected layers let the answer survive small moves, not large ones: that is why the page centres every "
     "digit first.",
     "moved_answers": "Moved left, right, up, down, the network answers {answers} (not moved: {digit}).",
-    "units_head": "The network answers **{digit}**. Its strongest hidden units:",
+    "units_head": "The network answers {digit}. Its strongest hidden units:",
     "units_columns": "| unit | activation | votes most for |",
     "not_sure": "Not sure",
     "confidence": "confidence {percent} %",
@@ -143,7 +143,7 @@ ZH = {
     "lesson_moved": "平移不变性：上一行是平移后的数字，下一行是对应的同一张第一层特征图。特征图随数字一起移动（同"
     "一个卷积核用在所有位置），池化和全连接层让答案经得起小的平移，但经不起大的平移：所以页面会先把每个数字居中。",
     "moved_answers": "向左、右、上、下平移后，网络的回答是 {answers}（未平移：{digit}）。",
-    "units_head": "网络的回答是 **{digit}**。最强的隐藏单元：",
+    "units_head": "网络的回答是 {digit}。最强的隐藏单元：",
     "units_columns": "| 单元 | 激活值 | 最支持的数字 |",
     "not_sure": "没有把握",
     "confidence": "置信度 {percent} %",

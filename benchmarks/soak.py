@@ -27,7 +27,7 @@ from harness.bench import percentile
 from harness.hostile import HOSTILE, encode
 from harness.people import draw_number, stroke_digit
 from harness.server import resident_mb, start_app, stop_app
-from harness.wire import Outcome, api_call, data_url, oversized, page_event, run_route, stroke_event
+from harness.wire import Outcome, api_call, data_url, oversized, page_event, read_drawing, stroke_event
 
 KINDS = {"page chart": 4, "page verdict": 2, "/predict": 2, "/predict_base64": 2, "/predict_number": 2,
          "hostile file": 1}
@@ -87,7 +87,7 @@ def client_loop(url: str, traffic: Traffic, tally: Tally, stop: float, timeout: 
         kind = rng.choices(kinds, weights)[0]
         digit, data = rng.choice(traffic.digits)
         if kind == "page chart":
-            outcome = run_route(url, "read_drawing", data_url(data), timeout)
+            outcome = read_drawing(url, data_url(data), timeout=timeout)
             right = outcome.kind == "answer" and outcome.detail[0]["number"] == str(digit)
         elif kind == "page verdict":
             outcome = page_event(url, event, data_url(data), timeout)

@@ -10,7 +10,8 @@ the time from the last pointerup to the final answer appearing on the chart (0 w
 there, from an answer while the pen moved), the time to the last answer drawn in the chart (the
 answer to the whole drawing, even when it shows what was already there), and how many times the
 chart changed while a stroke was being drawn, and (this page) whether the chart ended on the server's
-answer to the drawing as it ended (whatever the mouse managed to draw). The wirings:
+answer to the drawing as it ended (whatever the mouse managed to draw). With --inside-open, also how
+long after the chart's last answer the inside view showed the same drawing. The wirings:
 - live: this page (app.py): answers while the pen moves, the drawing's event off Gradio's queue;
 - before: the page as it was before live drawing (commit BEFORE, run from git): answers after each
   stroke, through the queue, and a second queued request per answer for the inside view;
@@ -36,7 +37,7 @@ from playwright.sync_api import sync_playwright
 from harness.bench import percentile
 from harness.page import CHROMIUM_FLAGS, QUIET, clear_canvas, draw_digit, drawing_picture, open_page, settle, top_label
 from harness.server import ROOT, answers, free_port, start_app, stop_app
-from harness.wire import run_route
+from harness.wire import read_drawing
 
 BEFORE = "111598a"
 """The last commit of the page before live drawing."""
@@ -72,7 +73,7 @@ def draw_and_time(page, url: str, digit: int, seconds: float, wiring: str) -> di
     timings = settle(page, since)
     own = None
     if wiring == "live":  # does the chart show the answer to the drawing as it ended (whatever the mouse drew)?
-        answer = run_route(url, "read_drawing", drawing_picture(page))
+        answer = read_drawing(url, drawing_picture(page))
         digits = answer.detail[0]["digits"] if answer.kind == "answer" else None
         # the chart shows one digit's bars, or none for a number or an empty canvas
         own = digits is not None and (top_label(page) or "") == (str(digits[0]["digit"]) if len(digits) == 1 else "")
@@ -93,6 +94,15 @@ def one_page(url: str, drawings: int, seconds: float, browser_at: str, wiring: s
             if i > 0:  # the first warms up the page and the server
                 results.append(timings)
         page.context.close()
+
+
+def inside_behind(results: list[dict]) -> str:
+    """p50 / p95 of how long after the chart's last answer the inside view showed the drawing; "-" if it never did."""
+    behind = [r["inside_behind_ms"] for r in results if r["inside_behind_ms"] is not None]
+    if not behind:
+        return "-"
+    missed = f" ({len(results) - len(behind)} never)" if len(behind) < len(results) else ""
+    return f"{statistics.median(behind):.0f} / {percentile(behind, 0.95):.0f} ms{missed}"
 
 
 def cpu_seconds(pid: int) -> float:
@@ -139,9 +149,11 @@ def main() -> int:
           f"Python {sys.version.split()[0]}")
     print(f"command: python -m benchmarks.stroke_latency --drawings {args.drawings} --seconds {args.seconds:g} "
           f"--pages {args.pages}" + " --inside-open" * args.inside_open + f" --wiring {' '.join(args.wiring)}")
-    print("\n| wiring | drawings | answered right | ended on its own drawing's answer | pen up to final answer, p50 "
-          "| p95 | to last answer drawn, p50 | p95 | chart updates during a stroke, median | server CPU per drawing |\n"
-          "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    columns = ["wiring", "drawings", "answered right", "ended on its own drawing's answer",
+               "pen up to final answer, p50", "p95", "to last answer drawn, p50", "p95",
+               "chart updates during a stroke, median", "server CPU per drawing"]
+    columns += ["inside view behind the chart, p50 / p95"] * args.inside_open
+    print("\n| " + " | ".join(columns) + " |\n| --- |" + " ---: |" * (len(columns) - 1))
     headlines = []
     for wiring in args.wiring:
         measured = measure(wiring, args)
@@ -151,13 +163,15 @@ def main() -> int:
         during = statistics.median(r["during"] for r in results)
         drawn = [r["drawn_ms"] for r in results]
         own = sum(bool(r["own"]) for r in results) if wiring == "live" else "-"
+        inside = inside_behind(results) if args.inside_open else ""
         print(f"| {wiring} | {len(results)} | {right} | {own} | {statistics.median(final):.0f} ms "
               f"| {percentile(final, 0.95):.0f} ms | {statistics.median(drawn):.0f} ms "
               f"| {percentile(drawn, 0.95):.0f} ms "
-              f"| {during:g} | {measured['cpu_ms']:.0f} ms |", flush=True)
+              f"| {during:g} | {measured['cpu_ms']:.0f} ms |" + (f" {inside} |" if args.inside_open else ""),
+              flush=True)
         headlines.append((wiring, f"{statistics.median(final):.0f} / {percentile(final, 0.95):.0f} ms (last answer "
                                   f"drawn {statistics.median(drawn):.0f} / {percentile(drawn, 0.95):.0f} ms); "
-                                  f"{during:g} updates"))
+                                  f"{during:g} updates" + (f"; inside view {inside} behind" if inside else "")))
     setting = f"{args.pages} pages at once" if args.pages > 1 else "one page"
     setting += ", inside view open" * args.inside_open
     names = {"live": "this page", "before": "the page before live drawing", "gradio-default": "Gradio's default wiring"}

@@ -14,9 +14,10 @@ CHART = "#probabilities .bars"  # page.js's chart: ten bars, data-answer holds t
 
 # Added to every page before its own scripts: the page's clock at each pointer down and up, at each change
 # of what the chart shows (the top digit, then the bars' text), at each answer page.js draws (changed or
-# not), and at each request's start and end, read by `timeline`.
+# not), at each change of the inside view (its saliency picture or its units' table), and at each request's
+# start and end, read by `timeline`.
 TIMELINE_JS = r"""
-window.__timeline = {downs: [], ups: [], chart: [], writes: [], requests: []};
+window.__timeline = {downs: [], ups: [], chart: [], writes: [], inside: [], requests: []};
 const __LABEL = '[data-testid="label-output-value"], [data-testid$="-confidence-set"]';
 addEventListener("pointerdown", () => __timeline.downs.push(performance.now()), true);
 addEventListener("pointerup", () => __timeline.ups.push(performance.now()), true);
@@ -33,7 +34,19 @@ const __watchChart = () => {
     if (text !== shown) { shown = text; __timeline.chart.push([performance.now(), text]); }
   }).observe(chart, {subtree: true, childList: true, characterData: true, attributes: true});
 };
-new MutationObserver(__watchChart).observe(document, {childList: true, subtree: true});
+const __watchInside = () => {
+  const view = document.querySelector("#feature-maps");
+  if (!view || view.__watched) return;
+  view.__watched = true;
+  let shown = null;
+  new MutationObserver(() => {
+    const img = view.querySelector("#saliency img");
+    const units = view.querySelector("#units");
+    const now = (img ? img.getAttribute("src") : "") + "\n" + (units ? units.textContent : "");
+    if (now !== shown) { shown = now; __timeline.inside.push(performance.now()); }
+  }).observe(view, {subtree: true, childList: true, characterData: true, attributes: true});
+};
+new MutationObserver(() => { __watchChart(); __watchInside(); }).observe(document, {childList: true, subtree: true});
 new PerformanceObserver(list => list.getEntries().forEach(
   e => __timeline.requests.push([e.startTime, e.name, e.responseEnd]))).observe({type: "resource", buffered: true});
 """
@@ -125,14 +138,15 @@ QUIET = 0.8  # seconds without a chart change after which the chart has settled
 
 
 def settle(page, since: float, timeout: float = 10.0) -> dict:
-    """Wait until the chart has answered the drawing made after `since` (page clock, ms) and then not changed
-    for QUIET seconds (or `timeout` seconds have passed); return the drawing's timings in ms."""
+    """Wait until the chart has answered the drawing made after `since` (page clock, ms) and then neither it
+    nor the inside view changed for QUIET seconds (or `timeout` seconds have passed); return the drawing's
+    timings in ms."""
     deadline = time.perf_counter() + timeout
     while True:
         recorded = timeline(page)
         changes = [(t, text) for t, text in recorded["chart"] if t > since]
         up = max([u for u in recorded["ups"] if u > since], default=since)
-        answered = [t for t in [*recorded["writes"], *(t for t, _ in changes)] if t > up]
+        answered = [t for t in [*recorded["writes"], *(t for t, _ in changes), *recorded["inside"]] if t > up]
         if answered and recorded["now"] - max(answered) > QUIET * 1000 or time.perf_counter() > deadline:
             break
         time.sleep(0.05)
@@ -141,7 +155,10 @@ def settle(page, since: float, timeout: float = 10.0) -> dict:
     final_time, final_text = changes[-1] if changes else (ups[-1], "")
     drawn = [t for t in recorded["writes"] if t > ups[-1]] or [final_time]
     during = sum(1 for t, _ in changes if any(d < t < u for d, u in zip(downs, ups)))
+    inside = [t for t in recorded["inside"] if t > ups[-1]]
     return {"final_ms": max(0.0, final_time - ups[-1]), "drawn_ms": max(0.0, drawn[-1] - ups[-1]), "during": during,
+            # how long after the chart's last answer the inside view showed the same drawing (None: it did not change)
+            "inside_behind_ms": inside[-1] - drawn[-1] if inside else None,
             "answer": final_text.split("\n")[0].strip(),
             "requests": [url.split("?")[0] for t, url, _ in recorded["requests"] if t > since]}
 

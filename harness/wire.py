@@ -70,9 +70,10 @@ def page_event(url: str, event: Event, text: str, timeout: float = 30, session: 
                 timeout)
 
 
-def run_route(url: str, api_name: str, text: str, timeout: float = 30) -> Outcome:
-    """Call an endpoint that skips the queue (the page's `read_drawing`) as page.js does."""
-    return _run(url, api_name, {"data": [text]}, timeout)
+def read_drawing(url: str, picture: str, inside: bool = False, timeout: float = 30) -> Outcome:
+    """Ask the page's `read_drawing` route (off the queue) for the chart's answer to a canvas PNG (a data URL), as
+    page.js does; `inside`: with the inside view, as when it is open."""
+    return _run(url, "read_drawing", {"data": [picture, inside]}, timeout)
 
 
 def _run(url: str, name: str, body: dict, timeout: float) -> Outcome:

@@ -1,5 +1,7 @@
 """The page's wiring and its API, against a running app (see conftest.app_url)."""
 
+import base64
+import io
 import re
 import subprocess
 import sys
@@ -131,31 +133,28 @@ def test_bad_checkpoint_stops_the_start_with_one_line(tmp_path):
 
 
 def answer(outputs: tuple) -> dict:
-    """The page's outputs for one reading, by Answer's field names, and the inside view's under "inside"."""
+    """The page's outputs for one reading, by Answer's field names, and the inside view's (if any) under "inside"."""
     import app
 
     names = [f.name for f in app.fields(app.Answer)]
-    return dict(zip(names, outputs)) | {"inside": outputs[len(names):]}
+    return dict(zip(names, outputs)) | ({"inside": outputs[-1]} if len(outputs) > len(names) else {})
 
 
 def test_page_shows_the_hint_for_an_empty_canvas():
-    import base64
-    import io
-
     import app
 
     buffer = io.BytesIO()
     Image.new("RGBA", (140, 140), "white").save(buffer, format="PNG")
     url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
-    shown = answer(app.on_stroke(url, False))
+    shown = answer(app.on_stroke(url))
     assert shown["model_input"] is shown["naive_input"] is shown["picture"] is shown["current_input"] is None
     assert shown["digits"] == shown["naive_answer"] == ""
     assert shown["verdict"].key == "hint"  # a translation key: the browser shows it in its language
     skip = type(app.gr.skip())
-    assert isinstance(shown["reading"], skip)  # page.js draws the charts from read_drawing
-    assert all(isinstance(out, skip) for out in shown["inside"])  # the inside view is closed
-    assert app.read_drawing(url) == {"number": "", "unsure": False, "digits": [],
-                                     "article": {"number": "", "unsure": False, "digits": []}}
+    assert isinstance(shown["reading"], skip) and "inside" not in shown  # page.js draws both from read_drawing
+    assert app.read_drawing(url, False) == {"number": "", "unsure": False, "digits": [],
+                                            "article": {"number": "", "unsure": False, "digits": []}}
+    assert app.read_drawing(url, True)["inside"] == {"pictures": {}, "moved": "", "units": None}  # an empty view
 
 
 def test_inside_view_computes_nothing_while_closed_and_every_layer_when_open(tmp_path):
@@ -164,13 +163,21 @@ def test_inside_view_computes_nothing_while_closed_and_every_layer_when_open(tmp
 
     path = tmp_path / "three.png"
     draw_number("3").save(path)
-    current = answer(app.on_upload(str(path), False))["current_input"]
+    shown = answer(app.on_upload(str(path), False))
+    current = shown["current_input"]
     assert current.shape == (28, 28)
-    assert all(isinstance(out, type(app.gr.skip())) for out in app.on_inside(False, current))
-    *pictures, moved, units = app.on_inside(True, current)
-    assert len(pictures) == len(app.INSIDE_VIEWS)
-    assert all(p.ndim in (2, 3) and p.dtype.name == "uint8" for p in pictures)
-    assert "The network answers **3**" in units and units.count("\n|") == 2 + 8  # header, rule, 8 units
+    assert isinstance(shown["inside"], type(app.gr.skip()))
+    assert isinstance(app.on_inside(False, current), type(app.gr.skip()))
+    inside = app.on_inside(True, current)
+    assert list(inside["pictures"]) == [elem_id for _, elem_id in app.INSIDE_VIEWS]
+    for url in inside["pictures"].values():  # each a PNG the browser shows as it is
+        picture = Image.open(io.BytesIO(base64.b64decode(url.removeprefix("data:image/png;base64,"))))
+        assert picture.format == "PNG" and min(picture.size) >= 100
+    units = inside["units"]
+    assert units["head"].startswith("The network answers 3") and units["columns"] == ["unit", "activation",
+                                                                                      "votes most for"]
+    assert len(units["rows"]) == 8 and all(0 <= votes <= 9 for _, _, votes in units["rows"])
+    moved = inside["moved"]
     assert moved.startswith("Moved left, right, up, down, the network answers ") and moved.endswith("(not moved: 3).")
 
 
@@ -182,7 +189,7 @@ def test_a_number_on_the_page_shows_each_digits_probabilities(tmp_path):
     draw_number("2024").save(path)
     shown = answer(app.on_upload(str(path), True))
     assert shown["reading"]["number"] == "2024" and shown["verdict"].startswith("# 2024")
-    assert "The network answers **2**" in shown["inside"][-1]  # the inside view, open, shows the first digit
+    assert shown["inside"]["units"]["head"].startswith("The network answers 2")  # the view, open, shows the first
     assert shown["digits"].startswith("| digit | 1: **2** | 2: **0** | 3: **2** | 4: **4** |")
     assert shown["digits"].count("\n| ") == 10 and shown["model_input"].width > 3 * shown["model_input"].height
 
@@ -235,7 +242,7 @@ def test_the_page_writes_its_answers_in_the_browsers_language(tmp_path):
     shown = answer(app.on_upload(str(path), True, Request()))
     assert shown["verdict"].startswith("# 7\n置信度 ")
     assert shown["naive_answer"].startswith("对这个简单输入，网络的回答是")
-    assert shown["inside"][-1].startswith("网络的回答是 **7**")
+    assert shown["inside"]["units"]["head"].startswith("网络的回答是 7")
     (tmp_path / "empty.png").touch()
     with pytest.raises(app.gr.Error) as refused:
         app.on_upload(str(tmp_path / "empty.png"), False, Request())

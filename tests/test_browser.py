@@ -23,7 +23,7 @@ from harness.page import (
     wait_for_label,
 )
 from harness.people import STROKES, stroke_digit
-from harness.wire import run_route
+from harness.wire import read_drawing
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,8 +99,16 @@ def test_inside_view_shows_each_layer_for_the_current_drawing(page):
     expect(page.locator("#moved-answers")).to_contain_text("(not moved: 7)")
     expect(page.locator("#feature-maps")).to_contain_text("pooling")
     clear_canvas(page)
-    draw_digit(page, 1)
-    expect(page.locator("#units")).to_contain_text("The network answers 1", timeout=10_000)
+    expect(page.locator("#saliency img")).to_have_count(0, timeout=10_000)  # the empty canvas empties the view
+    since = page.evaluate("performance.now()")
+    draw_digit(page, 1, seconds=1.2)
+    timings = settle(page, since)
+    expect(page.locator("#units")).to_contain_text("The network answers 1")
+    # the view follows the pen with the chart: drawn from the chart's own answers, while the pen moves and after
+    recorded = timeline(page)
+    down, up = [t for t in recorded["downs"] if t > since][0], [t for t in recorded["ups"] if t > since][-1]
+    assert any(down < t < up for t in recorded["inside"])
+    assert timings["inside_behind_ms"] is not None  # and again for the whole drawing (how soon: the benchmark)
 
 
 def test_a_number_drawn_digit_by_digit_is_read_whole(page):
@@ -147,7 +155,7 @@ def test_one_reading_is_in_flight_at_a_time_and_the_last_is_of_the_whole_drawing
                    if start > since and "read_drawing" in url)
     assert len(reads) >= 3  # while the pen moved, and after
     assert all(later >= earlier_end - 1 for (_, earlier_end), (later, _) in zip(reads, reads[1:]))  # no overlap
-    answer = run_route(app_url, "read_drawing", drawing_picture(page)).detail[0]  # the server's, for the canvas now
+    answer = read_drawing(app_url, drawing_picture(page)).detail[0]  # the server's, for the canvas now
     assert len(answer["digits"]) == 1 and timings["answer"] == str(answer["digits"][0]["digit"])
 
 

@@ -13,7 +13,7 @@ from benchmarks.soak import run_soak
 from harness.hostile import encode
 from harness.people import stroke_digit
 from harness.server import resident_mb, start_app, stop_app
-from harness.wire import data_url, oversized, page_event, run_route, stroke_event
+from harness.wire import data_url, oversized, page_event, read_drawing, stroke_event
 
 pytestmark = pytest.mark.slow
 
@@ -51,7 +51,7 @@ def test_four_300_mb_bodies_at_once_are_refused_unread_and_the_next_drawing_is_a
     assert max(peak[0], resident_mb(process.pid)) - before <= 100  # the bound; in practice about 0 MB
     answer = page_event(url, event, drawn(5))
     assert answer.kind == "answer" and answer.detail[1].startswith("# 5\n")  # the verdict
-    assert run_route(url, "read_drawing", drawn(5)).detail[0]["number"] == "5"  # the chart
+    assert read_drawing(url, drawn(5)).detail[0]["number"] == "5"  # the chart
 
 
 def test_a_minute_of_mixed_traffic_loses_nothing(own_app):
