@@ -94,15 +94,26 @@ class DigitClassifier:
         model, metadata = load_checkpoint(path)
         return cls(model, metadata, path)
 
-    @torch.inference_mode()
     def probabilities(self, model_input: np.ndarray) -> np.ndarray:
         """Ten calibrated class probabilities for one preprocessed 28x28 image (white on black, 0..1)."""
-        logits = self.model(self.normalization.to_model_input(model_input))
-        return torch.softmax(logits / self.temperature, dim=1)[0].numpy()
+        return self.probabilities_of([model_input])[0]
+
+    @torch.inference_mode()
+    def probabilities_of(self, model_inputs: list[np.ndarray]) -> np.ndarray:
+        """`probabilities` for several images in one forward pass: N x 10."""
+        batch = torch.cat([self.normalization.to_model_input(x) for x in model_inputs])
+        return torch.softmax(self.model(batch) / self.temperature, dim=1).numpy()
 
     def judge(self, model_input: np.ndarray) -> Prediction:
         """The prediction for one preprocessed 28x28 image, marked unsure when the top probability is low."""
-        probs = self.probabilities(model_input)
+        return self.judge_all([model_input])[0]
+
+    def judge_all(self, model_inputs: list[np.ndarray]) -> list[Prediction]:
+        """`judge` for several images at once (one forward pass)."""
+        return [self.prediction(x, probs) for x, probs in zip(model_inputs, self.probabilities_of(model_inputs))]
+
+    def prediction(self, model_input: np.ndarray, probs: np.ndarray) -> Prediction:
+        """The prediction for a preprocessed image with these probabilities."""
         digit = int(probs.argmax())
         confidence = float(probs[digit])
         unsure = confidence < UNSURE_BELOW
@@ -133,21 +144,21 @@ class DigitClassifier:
             return Reading([])
         judged: dict[tuple, Prediction | None] = {}
 
-        def judge_piece(piece: np.ndarray) -> Prediction | None:
-            # segment scores each candidate piece; the answer reuses those scores instead of running them again
-            key = (piece.shape, piece.tobytes())
-            if key not in judged:
-                model_input = digit_from_ink(piece)
-                judged[key] = None if model_input is None else self.judge(model_input)
-            return judged[key]
+        def judge_pieces(pieces: list[np.ndarray]) -> list[Prediction | None]:
+            # segment scores each candidate piece (the new ones in one batch); the answer reuses those scores
+            keys = [(piece.shape, piece.tobytes()) for piece in pieces]
+            new = {key: digit_from_ink(piece) for key, piece in zip(keys, pieces) if key not in judged}
+            readable = {key: x for key, x in new.items() if x is not None}
+            judged.update(dict.fromkeys(new))
+            if readable:
+                judged.update(zip(readable, self.judge_all(list(readable.values()))))
+            return [judged[key] for key in keys]
 
-        def confidence(piece: np.ndarray) -> float:
-            result = judge_piece(piece)
-            return 0.0 if result is None else result.confidence
+        def confidence(pieces: list[np.ndarray]) -> list[float]:
+            return [0.0 if result is None else result.confidence for result in judge_pieces(pieces)]
 
         found = segment(ink, confidence)
-        digits = [judge_piece(ink)] if len(found.parts) == 1 else [judge_piece(p) for p in found.parts]
-        digits = [d for d in digits if d is not None]
+        digits = [d for d in judge_pieces([ink] if len(found.parts) == 1 else found.parts) if d is not None]
         return Reading(digits, found.doubt if digits else None)
 
 

@@ -8,9 +8,9 @@ Works on the ink map made by `preprocess.ink_of`, in four steps:
     -> cut pieces the network cannot read as one digit at their thinnest columns, into the parts it
        reads best (touching digits)
 
-The network's judgement comes in as `confidence`: a function from a piece of ink to how sure the
-network is that it is one digit. Each returned piece is the ink of one digit, ready for
-`preprocess.digit_from_ink`.
+The network's judgement comes in as `confidence`: a function from pieces of ink to how sure the
+network is that each is one digit (all at once, so that the candidate cuts of a piece are read in one
+batch). Each returned piece is the ink of one digit, ready for `preprocess.digit_from_ink`.
 
 Before and after those steps the picture as a whole is asked whether it looks like a row of digits
 at all (`doubt`): strokes drawn inside other strokes (eyes in a face, marks in a doodle) say it does
@@ -91,7 +91,7 @@ OFF_LINE = "The pieces do not sit on one line, as the digits of a number do."
 MIXED_SIZES = "The pieces are of very different sizes, unlike the digits of a number."
 SHADED = "The strokes stand closer together than the digits of a number: this looks like shading, not digits."
 
-Confidence = Callable[[np.ndarray], float]
+Confidence = Callable[[list[np.ndarray]], list[float]]
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,7 @@ def join_broken(pieces: Pieces, groups: list[frozenset[int]], confidence: Confid
     """Join close neighbours, best pair first, while the network reads them as one digit clearly better
     than the weaker of the two (a piece far shorter than the line's digits counts as no digit at all)
     and not worse than the stronger."""
-    sure = {g: confidence(pieces.ink_of(g)) for g in groups}
+    sure = dict(zip(groups, confidence([pieces.ink_of(g) for g in groups])))
     line_height = float(np.median([pieces.box(g)[1] - pieces.box(g)[0] for g in groups]))
 
     def alone(group: frozenset[int]) -> float:
@@ -172,7 +172,7 @@ def join_broken(pieces: Pieces, groups: list[frozenset[int]], confidence: Confid
             if -overlap(box_a, box_b) > NEAR * height or both[3] - both[2] > WIDEST * height:
                 continue
             if (a | b) not in sure:
-                sure[a | b] = confidence(pieces.ink_of(a | b))
+                sure[a | b] = confidence([pieces.ink_of(a | b)])[0]
             joined = sure[a | b]
             if joined > max(sure[a], sure[b]) - BETTER and joined - min(alone(a), alone(b)) > gain:
                 best, gain = (a, b), joined - min(alone(a), alone(b))
@@ -231,31 +231,31 @@ def split_touching(ink: np.ndarray, confidence: Confidence) -> list[np.ndarray]:
     which may be no cut at all."""
     height, width = ink.shape
     narrowest = max(2, int(NARROWEST * height))
-    if width < 2 * narrowest or confidence(ink) >= UNSURE_BELOW:
+    # too narrow for two parts (see PART_WIDTH), or read as one digit: nothing to try
+    if width < max(2 * narrowest, 2 * PART_WIDTH * height) or confidence([ink])[0] >= UNSURE_BELOW:
         return [ink]
     profile = ndimage.uniform_filter1d(ink.sum(axis=0), size=max(3, height // 10))
     inside = np.arange(narrowest, width - narrowest + 1)
     minima = [x for x in inside if profile[x] <= profile[x - 1] and profile[x] <= profile[min(x + 1, width - 1)]]
     minima = sorted(sorted(minima, key=lambda x: profile[x])[:MOST_CUTS])
     edges = [0, *minima, width]
+    spans = [(i, j) for j in range(1, len(edges)) for i in range(j)
+             if narrowest <= edges[j] - edges[i] <= WIDEST * height]
+    sure = dict(zip(spans, confidence([ink[:, edges[i] : edges[j]] for i, j in spans])))
     best = [0.0] + [-np.inf] * (len(edges) - 1)
     came_from = [0] * len(edges)
-    for j in range(1, len(edges)):
-        for i in range(j):
-            part = edges[j] - edges[i]
-            if part < narrowest or part > WIDEST * height:
-                continue
-            score = best[i] + np.log(max(confidence(ink[:, edges[i] : edges[j]]), 1e-6))
-            if score > best[j]:
-                best[j], came_from[j] = score, i
+    for i, j in spans:  # in order of j: every way into edge j is scored before j is left
+        score = best[i] + np.log(max(sure[i, j], 1e-6))
+        if score > best[j]:
+            best[j], came_from[j] = score, i
     cuts, j = [], len(edges) - 1
     while j > 0 and np.isfinite(best[-1]):
-        cuts.append((edges[came_from[j]], edges[j]))
+        cuts.append((came_from[j], j))
         j = came_from[j]
-    parts = [ink[:, a:b] for a, b in reversed(cuts)]
+    parts = [ink[:, edges[i] : edges[j]] for i, j in reversed(cuts)]
     # every part must read surely as a digit on its own (halves of one unclear digit rarely both do), and be as
     # wide as digits side by side are
-    if len(parts) < 2 or min(map(confidence, parts)) < PART_SURE or width < len(parts) * PART_WIDTH * height:
+    if len(parts) < 2 or min(sure[cut] for cut in cuts) < PART_SURE or width < len(parts) * PART_WIDTH * height:
         return [ink]
     return parts
 
@@ -285,4 +285,4 @@ def segment(ink: np.ndarray, confidence: Confidence) -> Segmentation:
     if doubt is None:
         return Segmentation(parts)
     # not a row of digits: read it whole, and doubt it unless the network reads it clearly as one digit
-    return Segmentation([ink], None if confidence(ink) >= UNSURE_BELOW else doubt)
+    return Segmentation([ink], None if confidence([ink])[0] >= UNSURE_BELOW else doubt)

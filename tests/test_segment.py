@@ -59,7 +59,7 @@ def test_touching_digits_are_cut_only_into_parts_read_surely():
     ink[28:32, 40:50] = 1.0  # two blobs joined by a thin bridge, unreadable as one digit
 
     def reading_parts(sure: float):
-        return lambda piece: 0.1 if piece.shape[1] > 60 else sure
+        return lambda pieces: [0.1 if piece.shape[1] > 60 else sure for piece in pieces]
 
     assert len(split_touching(ink, reading_parts(0.95))) == 2
     # parts read as digits, but not surely: a tangle's strips, not touching digits
@@ -68,7 +68,7 @@ def test_touching_digits_are_cut_only_into_parts_read_surely():
 
 def test_blank_picture_has_no_digits(classifier):
     assert classifier.read_number(Image.new("L", (300, 100), 255)).digits == []
-    assert segment(np.zeros((50, 50), np.float32), lambda ink: 1.0).parts == []
+    assert segment(np.zeros((50, 50), np.float32), lambda pieces: [1.0] * len(pieces)).parts == []
 
 
 def test_four_digit_numbers_from_mnist_are_mostly_read_exactly(classifier, mnist_test):
@@ -131,4 +131,4 @@ def test_a_picture_in_doubt_is_read_whole(classifier):
     assert len(reading.digits) == 1 and reading.digits[0].digit == whole.digit
     assert reading.doubt == (OFF_LINE if whole.unsure else None)
     ink = (np.asarray(picture) < 128).astype(np.float32)
-    assert segment(ink, lambda piece: 0.9).doubt is None  # read clearly as one digit: no doubt
+    assert segment(ink, lambda pieces: [0.9] * len(pieces)).doubt is None  # read clearly as one digit: no doubt
