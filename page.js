@@ -15,6 +15,9 @@
   // window.editor is Gradio's image editor object (not a public API): tests/test_browser.py fails if it moves.
   const LIVE_MS = 80;
   const READ = new URL("gradio_api/run/read_drawing", location.href);
+  // The page's readings share one session on the server: without one, Gradio builds a new session (a copy of the
+  // whole page's configuration) for every request.
+  const SESSION = Math.random().toString(36).slice(2);
   let hooked = null;
   let drawing = false;
   let sent = 0;
@@ -109,7 +112,7 @@
       asking = false;
       if (stale) read();
     };
-    request.send(JSON.stringify({data: [drawn, inside]}));
+    request.send(JSON.stringify({data: [drawn, inside], session_hash: SESSION}));
   };
   // The drawing as the chart reads it: a half-size PNG (a data URL), or null before the editor is there.
   window.drawingPicture = () => {

@@ -1,7 +1,7 @@
 """From the pen to the chart, measured inside the page: headless Chromium, the page's own clock.
 
-    python -m benchmarks.stroke_latency [--drawings 16] [--seconds 1.2] [--pages 1] [--inside-open]
-                                        [--wiring live before gradio-default]
+    python -m benchmarks.stroke_latency [--drawings 16] [--seconds 1.2] [--pages 1] [--replayed 0]
+                                        [--inside-open] [--wiring live before gradio-default]
 
 For each wiring, starts an app on a free port, draws digits with the mouse (each stroke about
 --seconds long, a steady hand), clearing in between, and reads what an init script recorded with
@@ -19,10 +19,18 @@ long after the chart's last answer the inside view showed the same drawing. The 
 With --pages N, N pages draw at the same time on one server, each in its own context (as separate
 visitors) of one headless Chromium; the server's CPU time per drawing is printed too. The mouse moves
 once per frame (`harness.page.FRAME`), as a browser hands a real mouse's moves to a page.
+With --replayed N (this page only), N more visitors draw at the same time without a browser: each sends
+over HTTP what page.js sends for a drawing (the drawing so far, half size, at most one answer in flight
+and one every LIVE_MS while the pen moves; the whole drawing to `read_drawing` and to the page's event
+when it ends; the empty canvas when it is cleared), so the server carries all the visitors while this
+machine renders only the measured pages' canvases.
 """
 
 import argparse
+import io
 import os
+import re
+import secrets
 import statistics
 import subprocess
 import sys
@@ -31,17 +39,24 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
+from PIL import Image, ImageDraw
 from playwright.sync_api import sync_playwright
 
 from harness.bench import percentile
 from harness.page import CHROMIUM_FLAGS, QUIET, clear_canvas, draw_digit, drawing_picture, open_page, settle, top_label
+from harness.people import STROKES
 from harness.server import ROOT, answers, free_port, start_app, stop_app
-from harness.wire import read_drawing
+from harness.wire import data_url, page_event, read_drawing, stroke_event
 
 BEFORE = "111598a"
 """The last commit of the page before live drawing."""
 DIGITS = (7, 0, 2, 3, 1, 9, 6, 8)  # drawn in one stroke each
+LIVE_S = int(re.search(r"LIVE_MS = (\d+)", (ROOT / "page.js").read_text()).group(1)) / 1000
+"""How often page.js asks for an answer while the pen moves, at most (its LIVE_MS)."""
+HALF_CANVAS, HALF_BRUSH = 140, 7
+"""The picture page.js sends: the 280x280 canvas at half size, its 14-pixel brush at half width."""
 
 
 def before_app() -> tuple[str, ...]:
@@ -96,6 +111,45 @@ def one_page(url: str, drawings: int, seconds: float, browser_at: str, wiring: s
         page.context.close()
 
 
+def drawing_so_far(digit: int, share: float) -> str:
+    """What page.js sends for `digit` (one stroke) drawn `share` of the way: a half-size PNG data URL."""
+    points = np.array(STROKES[digit][0]) * (0.55 * HALF_CANVAS) + 0.225 * HALF_CANVAS
+    length = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(points, axis=0).T))])
+    along = np.linspace(0.0, share * length[-1], max(2, int(share * 60)))
+    xy = np.stack([np.interp(along, length, points[:, 0]), np.interp(along, length, points[:, 1])], axis=1)
+    image = Image.new("RGB", (HALF_CANVAS, HALF_CANVAS), "white")
+    if share > 0:
+        ImageDraw.Draw(image).line([tuple(p) for p in xy], fill="black", width=HALF_BRUSH, joint="curve")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return data_url(buffer.getvalue())
+
+
+def replayed_visitor(url: str, seconds: float, stop: threading.Event, counts: dict, lock: threading.Lock) -> None:
+    """Draw digits as page.js would send them, one after another, until `stop`; count drawings and failures."""
+    event, session, chart = stroke_event(url), secrets.token_hex(8), secrets.token_hex(8)
+    empty = drawing_so_far(DIGITS[0], 0.0)
+    while not stop.is_set():
+        for digit in DIGITS:
+            start = time.perf_counter()
+            failed = 0
+            while (elapsed := time.perf_counter() - start) < seconds:  # the pen moves: one answer in flight
+                asked = time.perf_counter()
+                failed += read_drawing(url, drawing_so_far(digit, elapsed / seconds), session=chart).kind != "answer"
+                time.sleep(max(0.0, LIVE_S - (time.perf_counter() - asked)))
+            whole = drawing_so_far(digit, 1.0)
+            failed += read_drawing(url, whole, session=chart).kind != "answer"
+            failed += page_event(url, event, whole, session=session).kind != "answer"
+            time.sleep(QUIET)  # the visitor looks at the answer, then clears the canvas
+            failed += read_drawing(url, empty, session=chart).kind != "answer"
+            failed += page_event(url, event, empty, session=session).kind != "answer"
+            with lock:
+                counts["drawings"] += 1
+                counts["failed"] += failed
+            if stop.is_set():
+                return
+
+
 def inside_behind(results: list[dict]) -> str:
     """p50 / p95 of how long after the chart's last answer the inside view showed the drawing; "-" if it never did."""
     behind = [r["inside_behind_ms"] for r in results if r["inside_behind_ms"] is not None]
@@ -121,19 +175,26 @@ def measure(wiring: str, args) -> dict:
         if not answers(f"{browser_at}/json/version", browser, timeout=30):
             raise SystemExit(f"{args.chromium} did not listen for DevTools on port {port} within 30 s")
         cpu = cpu_seconds(process.pid)
+        stop, lock, counts = threading.Event(), threading.Lock(), {"drawings": 0, "failed": 0}
+        replayed = [threading.Thread(target=replayed_visitor, args=(url, args.seconds, stop, counts, lock))
+                    for _ in range(args.replayed if wiring == "live" else 0)]
         pages = [threading.Thread(target=one_page, args=(url, args.drawings, args.seconds, browser_at, wiring,
                                                          args.inside_open, results))
                  for _ in range(args.pages)]
-        for page in pages:
-            page.start()
+        for thread in replayed + pages:
+            thread.start()
         for page in pages:
             page.join()
+        stop.set()
+        for thread in replayed:
+            thread.join()
         cpu = cpu_seconds(process.pid) - cpu
     finally:
         browser.terminate()
         browser.wait()
         stop_app(process)
-    return {"results": results, "cpu_ms": 1000 * cpu / max(1, len(results))}
+    drawings = len(results) + counts["drawings"]
+    return {"results": results, "cpu_ms": 1000 * cpu / max(1, drawings), "replayed": counts}
 
 
 def main() -> int:
@@ -141,6 +202,8 @@ def main() -> int:
     parser.add_argument("--drawings", type=int, default=16, help="drawings per page, after one to warm up")
     parser.add_argument("--seconds", type=float, default=1.2, help="how long each stroke takes")
     parser.add_argument("--pages", type=int, default=1, help="pages drawing at the same time (one browser)")
+    parser.add_argument("--replayed", type=int, default=0,
+                        help="more visitors drawing at the same time, replayed over HTTP as page.js sends (live only)")
     parser.add_argument("--inside-open", action="store_true", help="with the inside-the-CNN view open")
     parser.add_argument("--wiring", nargs="+", choices=list(WIRINGS), default=list(WIRINGS))
     parser.add_argument("--chromium", default=os.environ.get("PLAYWRIGHT_CHROMIUM_EXECUTABLE", "/usr/bin/chromium"))
@@ -148,7 +211,8 @@ def main() -> int:
     print(f"machine: {os.cpu_count()} cores; torch {torch.__version__}; Chromium headless; "
           f"Python {sys.version.split()[0]}")
     print(f"command: python -m benchmarks.stroke_latency --drawings {args.drawings} --seconds {args.seconds:g} "
-          f"--pages {args.pages}" + " --inside-open" * args.inside_open + f" --wiring {' '.join(args.wiring)}")
+          f"--pages {args.pages}" + f" --replayed {args.replayed}" * bool(args.replayed)
+          + " --inside-open" * args.inside_open + f" --wiring {' '.join(args.wiring)}")
     columns = ["wiring", "drawings", "answered right", "ended on its own drawing's answer",
                "pen up to final answer, p50", "p95", "to last answer drawn, p50", "p95",
                "chart updates during a stroke, median", "server CPU per drawing"]
@@ -169,10 +233,15 @@ def main() -> int:
               f"| {percentile(drawn, 0.95):.0f} ms "
               f"| {during:g} | {measured['cpu_ms']:.0f} ms |" + (f" {inside} |" if args.inside_open else ""),
               flush=True)
+        if args.replayed and wiring == "live":
+            replayed = measured["replayed"]
+            print(f"\nmeanwhile {args.replayed} replayed visitors drew {replayed['drawings']} digits; requests that "
+                  f"failed: {replayed['failed']}")
         headlines.append((wiring, f"{statistics.median(final):.0f} / {percentile(final, 0.95):.0f} ms (last answer "
                                   f"drawn {statistics.median(drawn):.0f} / {percentile(drawn, 0.95):.0f} ms); "
                                   f"{during:g} updates" + (f"; inside view {inside} behind" if inside else "")))
     setting = f"{args.pages} pages at once" if args.pages > 1 else "one page"
+    setting += f" among {args.replayed} more visitors drawing (replayed)" * bool(args.replayed)
     setting += ", inside view open" * args.inside_open
     names = {"live": "this page", "before": "the page before live drawing", "gradio-default": "Gradio's default wiring"}
     for wiring, figures in headlines:

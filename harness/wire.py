@@ -70,10 +70,13 @@ def page_event(url: str, event: Event, text: str, timeout: float = 30, session: 
                 timeout)
 
 
-def read_drawing(url: str, picture: str, inside: bool = False, timeout: float = 30) -> Outcome:
+def read_drawing(url: str, picture: str, inside: bool = False, timeout: float = 30,
+                 session: str | None = None) -> Outcome:
     """Ask the page's `read_drawing` route (off the queue) for the chart's answer to a canvas PNG (a data URL), as
-    page.js does; `inside`: with the inside view, as when it is open."""
-    return _run(url, "read_drawing", {"data": [picture, inside]}, timeout)
+    page.js does: in `session` (a new one by default; page.js keeps one per page); `inside`: with the inside view,
+    as when it is open."""
+    return _run(url, "read_drawing", {"data": [picture, inside], "session_hash": session or secrets.token_hex(6)},
+                timeout)
 
 
 def _run(url: str, name: str, body: dict, timeout: float) -> Outcome:
