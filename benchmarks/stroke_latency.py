@@ -164,6 +164,19 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def gpu_process_cpu() -> float:
+    """CPU seconds so far of Chromium's GPU processes (with no GPU here, they draw every page's canvas in software,
+    with SwiftShader); a process's title holds its --type."""
+    total = 0.0
+    for folder in Path("/proc").glob("[0-9]*"):
+        try:
+            if b"--type=gpu-process" in (folder / "cmdline").read_bytes():
+                total += cpu_seconds(int(folder.name))
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile
+    return total
+
+
 def measure(wiring: str, args) -> dict:
     process, url = start_app(command=WIRINGS[wiring](), env={"PYTHONPATH": str(ROOT)})
     port = free_port()
@@ -174,7 +187,7 @@ def measure(wiring: str, args) -> dict:
     try:
         if not answers(f"{browser_at}/json/version", browser, timeout=30):
             raise SystemExit(f"{args.chromium} did not listen for DevTools on port {port} within 30 s")
-        cpu = cpu_seconds(process.pid)
+        cpu, gpu, started = cpu_seconds(process.pid), gpu_process_cpu(), time.perf_counter()
         stop, lock, counts = threading.Event(), threading.Lock(), {"drawings": 0, "failed": 0}
         replayed = [threading.Thread(target=replayed_visitor, args=(url, args.seconds, stop, counts, lock))
                     for _ in range(args.replayed if wiring == "live" else 0)]
@@ -189,12 +202,14 @@ def measure(wiring: str, args) -> dict:
         for thread in replayed:
             thread.join()
         cpu = cpu_seconds(process.pid) - cpu
+        wall, gpu = time.perf_counter() - started, gpu_process_cpu() - gpu
     finally:
         browser.terminate()
         browser.wait()
         stop_app(process)
     drawings = len(results) + counts["drawings"]
-    return {"results": results, "cpu_ms": 1000 * cpu / max(1, drawings), "replayed": counts}
+    return {"results": results, "cpu_ms": 1000 * cpu / max(1, drawings), "replayed": counts,
+            "shares": (cpu / wall, gpu / wall)}
 
 
 def main() -> int:
@@ -233,6 +248,9 @@ def main() -> int:
               f"| {percentile(drawn, 0.95):.0f} ms "
               f"| {during:g} | {measured['cpu_ms']:.0f} ms |" + (f" {inside} |" if args.inside_open else ""),
               flush=True)
+        server, gpu = measured["shares"]
+        print(f"\n{wiring}: while the pages drew, the server used {server * 100:.0f} % of one core and Chromium's GPU "
+              f"process {gpu * 100:.0f} %")
         if args.replayed and wiring == "live":
             replayed = measured["replayed"]
             print(f"\nmeanwhile {args.replayed} replayed visitors drew {replayed['drawings']} digits; requests that "
