@@ -233,7 +233,7 @@ def main() -> int:
                "chart updates during a stroke, median", "server CPU per drawing"]
     columns += ["inside view behind the chart, p50 / p95"] * args.inside_open
     print("\n| " + " | ".join(columns) + " |\n| --- |" + " ---: |" * (len(columns) - 1))
-    headlines = []
+    headlines, notes = [], []
     for wiring in args.wiring:
         measured = measure(wiring, args)
         results = measured["results"]
@@ -249,15 +249,16 @@ def main() -> int:
               f"| {during:g} | {measured['cpu_ms']:.0f} ms |" + (f" {inside} |" if args.inside_open else ""),
               flush=True)
         server, gpu = measured["shares"]
-        print(f"\n{wiring}: while the pages drew, the server used {server * 100:.0f} % of one core and Chromium's GPU "
-              f"process {gpu * 100:.0f} %")
+        notes.append(f"{wiring}: while the pages drew, the server used {server * 100:.0f} % of one core and "
+                     f"Chromium's GPU process {gpu * 100:.0f} %")
         if args.replayed and wiring == "live":
             replayed = measured["replayed"]
-            print(f"\nmeanwhile {args.replayed} replayed visitors drew {replayed['drawings']} digits; requests that "
-                  f"failed: {replayed['failed']}")
+            notes.append(f"meanwhile {args.replayed} replayed visitors drew {replayed['drawings']} digits; requests "
+                         f"that failed: {replayed['failed']}")
         headlines.append((wiring, f"{statistics.median(final):.0f} / {percentile(final, 0.95):.0f} ms (last answer "
                                   f"drawn {statistics.median(drawn):.0f} / {percentile(drawn, 0.95):.0f} ms); "
                                   f"{during:g} updates" + (f"; inside view {inside} behind" if inside else "")))
+    print("\n" + "\n".join(notes))
     setting = f"{args.pages} pages at once" if args.pages > 1 else "one page"
     setting += f" among {args.replayed} more visitors drawing (replayed)" * bool(args.replayed)
     setting += ", inside view open" * args.inside_open
