@@ -111,6 +111,17 @@ def test_inside_view_shows_each_layer_for_the_current_drawing(page):
     assert timings["inside_behind_ms"] is not None  # and again for the whole drawing (how soon: the benchmark)
 
 
+def test_inside_view_shows_an_uploaded_picture_and_what_was_drawn_before_it_was_opened(page):
+    draw_digit(page, 3)  # drawn while the view is closed: opening it shows this drawing
+    assert wait_for_label(page, "3")[0] == "3"
+    page.locator("#feature-maps").get_by_text("Inside the CNN").click()
+    expect(page.locator("#units")).to_contain_text("The network answers 3", timeout=10_000)
+    page.get_by_role("tab", name="Upload").click()
+    page.locator("img[src*='drawn_7']").first.click()
+    expect(page.locator("#units")).to_contain_text("The network answers 7", timeout=10_000)
+    expect(page.locator("#moved-answers")).to_contain_text("(not moved: 7)")
+
+
 def test_a_number_drawn_digit_by_digit_is_read_whole(page):
     draw_digit(page, 4, center=0.3, size=0.4)
     draw_digit(page, 2, center=0.7, size=0.4)
