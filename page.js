@@ -87,9 +87,9 @@
     const body = grid.appendChild(document.createElement("tbody"));
     table.rows.forEach((row) => body.appendChild(cells(row, "td")));
   };
-  const insideOpen = () => {
+  const insideOpen = () => {  // checkVisibility is recent (Safari 17.4): older browsers ask whether it is laid out
     const view = document.querySelector("#units");
-    return Boolean(view && view.checkVisibility());
+    return Boolean(view && (view.checkVisibility ? view.checkVisibility() : view.offsetParent !== null));
   };
 
   const read = (given) => {  // the chart's reading of `given`, or of the drawing as it is now
