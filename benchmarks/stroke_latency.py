@@ -49,6 +49,7 @@ from harness.page import CHROMIUM_FLAGS, QUIET, clear_canvas, draw_digit, drawin
 from harness.people import STROKES
 from harness.server import ROOT, answers, free_port, start_app, stop_app
 from harness.wire import data_url, page_event, read_drawing, stroke_event
+from mnist_cnn.styles import resample
 
 BEFORE = "111598a"
 """The last commit of the page before live drawing."""
@@ -114,9 +115,7 @@ def one_page(url: str, drawings: int, seconds: float, browser_at: str, wiring: s
 def drawing_so_far(digit: int, share: float) -> str:
     """What page.js sends for `digit` (one stroke) drawn `share` of the way: a half-size PNG data URL."""
     points = np.array(STROKES[digit][0]) * (0.55 * HALF_CANVAS) + 0.225 * HALF_CANVAS
-    length = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(points, axis=0).T))])
-    along = np.linspace(0.0, share * length[-1], max(2, int(share * 60)))
-    xy = np.stack([np.interp(along, length, points[:, 0]), np.interp(along, length, points[:, 1])], axis=1)
+    xy = resample(points, max(2, int(share * 60)), upto=share)
     image = Image.new("RGB", (HALF_CANVAS, HALF_CANVAS), "white")
     if share > 0:
         ImageDraw.Draw(image).line([tuple(p) for p in xy], fill="black", width=HALF_BRUSH, joint="curve")

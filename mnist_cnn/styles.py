@@ -96,10 +96,10 @@ ALLOGRAPHS: dict[int, dict[str, list[Stroke]]] = {
 }
 
 
-def resample(points: np.ndarray, count: int) -> np.ndarray:
-    """`count` points evenly spaced along a polyline (count x 2)."""
+def resample(points: np.ndarray, count: int, upto: float = 1.0) -> np.ndarray:
+    """`count` points evenly spaced along a polyline (count x 2), or along its first `upto` share."""
     length = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(points, axis=0).T))])
-    at = np.linspace(0.0, length[-1], count)
+    at = np.linspace(0.0, upto * length[-1], count)
     return np.stack([np.interp(at, length, points[:, 0]), np.interp(at, length, points[:, 1])], axis=1)
 
 
