@@ -66,10 +66,10 @@ PRESETS = {
         replay=15_000, extra_repeat=4, outlier_pool=3000,
     ),
 }
-OPTIONAL = dict(outlier_pool=10_000, extra_repeat=1, replay=0, bf16=None)
+OPTIONAL = dict(outlier_pool=10_000, extra_repeat=1, replay=0, bf16=None, style_share=0.375)
 """Settings only some presets set: their values for the others (replay 0: all of MNIST; bf16 None: where it
-pays, see bf16_by_default)."""
-RECIPE_KEYS = (*PRESETS["default"], "replay", "extra_repeat")
+pays, see bf16_by_default; style_share: 48 styled digits beside each step's 128 MNIST digits)."""
+RECIPE_KEYS = (*PRESETS["default"], "style_share", "replay", "extra_repeat")
 """The settings a checkpoint records as its recipe."""
 
 
@@ -99,8 +99,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--outlier-pool", type=int,
                    help=f"scribbles and digit pairs drawn for that (default: {OPTIONAL['outlier_pool']})")
     p.add_argument("--style-pool", type=int,
-                   help="digits written and captured in styles MNIST under-represents, a quarter batch each step "
-                        "(mnist_cnn.styles; 0: off)")
+                   help="digits written and captured in styles MNIST under-represents, drawn once and added to "
+                        "each step (mnist_cnn.styles; 0: off)")
+    p.add_argument("--style-share", type=float,
+                   help="styled digits added to each step, as a share of its MNIST digits "
+                        f"(default: {OPTIONAL['style_share']})")
     p.add_argument("--train-limit", type=int, help="train on only the first N images (for quick tests)")
     p.add_argument("--extra-data", nargs="+", metavar="DIR", default=[],
                    help="also train on these labelled pictures: corrections folders (app.py --collect) or folders "
@@ -362,7 +365,7 @@ def one_epoch(args, run: Run, data: Data, pools: Pools, norm: Normalization, dev
         x, y = norm.to_float(train_x[idx]), train_y[idx]
         outlier_count = len(y) // 4
         if pools.styled is not None:
-            pick = torch.randint(len(pools.styled[1]), (len(y) // 4,), generator=local)
+            pick = torch.randint(len(pools.styled[1]), (int(len(y) * args.style_share),), generator=local)
             x, y = torch.cat([x, pools.styled[0][pick]]), torch.cat([y, pools.styled[1][pick]])
         if augment is not None:
             x = augment(x, local)

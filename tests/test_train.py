@@ -12,9 +12,10 @@ import pytest
 import torch
 
 from mnist_cnn.checkpoint import load_checkpoint, read_metadata
+from mnist_cnn.distributed import World
 from mnist_cnn.errors import CheckpointError
 from mnist_cnn.predict import DigitClassifier
-from mnist_cnn.train import bf16_by_default, parse_args
+from mnist_cnn.train import Data, Pools, bf16_by_default, one_epoch, parse_args, start_run
 from mnist_cnn.transforms import Normalization
 
 TINY = ["--arch", "seed", "--optimizer", "adamw", "--lr", "3e-3", "--schedule", "onecycle", "--train-limit", "3000",
@@ -109,6 +110,17 @@ def test_bfloat16_where_it_pays_unless_asked_otherwise():
     assert parse_args(["--preset", "article"]).bf16 is False
     assert parse_args(["--no-bf16"]).bf16 is False and parse_args(["--preset", "article", "--bf16"]).bf16 is True
     assert bf16_by_default(torch.device("cuda")) and not bf16_by_default(torch.device("mps"))
+
+
+def test_each_step_adds_its_share_of_styled_digits_and_a_quarter_of_outliers():
+    args = parse_args(["--arch", "seed", "--batch-size", "64", "--style-share", "0.5", "--no-augment", "--no-bf16"])
+    images, labels = torch.randint(0, 256, (200, 28, 28), dtype=torch.uint8), torch.randint(10, (200,))
+    data = Data((images, labels), (images[:0], labels[:0]), (images, labels))
+    pools = Pools(outliers=torch.rand(40, 1, 28, 28), styled=(torch.rand(50, 1, 28, 28), torch.randint(10, (50,))))
+    run, device, sizes = start_run(args, torch.device("cpu"), 200, World()), torch.device("cpu"), []
+    run.net = lambda x: sizes.append(len(x)) or run.model(x)
+    one_epoch(args, run, data, pools, Normalization(), device, World())
+    assert sizes == [64 + 32 + 16] * 3 + [8 + 4 + 2]  # 200 images: three full steps and one of 8
 
 
 def test_holdout_larger_than_the_training_set_is_one_clear_error(tmp_path, mnist_dir):
