@@ -66,9 +66,9 @@ PRESETS = {
         replay=15_000, extra_repeat=4, outlier_pool=3000,
     ),
 }
-OPTIONAL = dict(outlier_pool=10_000, extra_repeat=1, replay=0, bf16=None, style_share=0.375)
+OPTIONAL = dict(outlier_pool=10_000, extra_repeat=1, replay=0, bf16=None, style_share=0.5)
 """Settings only some presets set: their values for the others (replay 0: all of MNIST; bf16 None: where it
-pays, see bf16_by_default; style_share: 48 styled digits beside each step's 128 MNIST digits)."""
+pays, see bf16_by_default; style_share: 64 styled digits beside each step's 128 MNIST digits)."""
 RECIPE_KEYS = (*PRESETS["default"], "style_share", "replay", "extra_repeat")
 """The settings a checkpoint records as its recipe."""
 
