@@ -6,7 +6,7 @@ For each variant, renders n MNIST *test* digits (never seen in training) and com
 project's two paths (`predict`, the whole picture as one digit, and the page's `read_number`,
 which must find exactly this one digit and not mark it unsure) with the naive "convert to gray,
 resize to 28x28, invert" pipeline, all feeding the same network. Also draws digits from mouse-like
-strokes.
+strokes. "Split" is how often the page's path found more than one digit in a single-digit picture.
 """
 
 import time
@@ -20,20 +20,22 @@ from mnist_cnn.predict import DigitClassifier
 from mnist_cnn.preprocess import naive_input
 
 
-def score(classifier: DigitClassifier, image: Image.Image, label: int) -> tuple[bool, bool, bool]:
-    """(`predict` right, the page's path right, naive pipeline right) for one rendered image. The page's path,
-    `read_number`, is right when it reads exactly this one digit and does not mark it unsure."""
+def score(classifier: DigitClassifier, image: Image.Image, label: int) -> tuple[bool, bool, bool, bool]:
+    """(`predict` right, the page's path right, naive pipeline right, split) for one rendered image. The page's
+    path, `read_number`, is right when it reads exactly this one digit and does not mark it unsure; split
+    when it found more than one digit."""
     reading = classifier.read_number(image)
     naive = int(classifier.probabilities(naive_input(image)).argmax()) == label
-    return classifier.predict(image).digit == label, page_right(reading, str(label)), naive
+    return (classifier.predict(image).digit == label, page_right(reading, str(label)), naive,
+            len(reading.digits) > 1)
 
 
 def run_variants(classifier, images: np.ndarray, labels: np.ndarray, n: int, seed: int = 0) -> dict[str, dict]:
-    """{variant: {"predict", "page", "naive", "n"}}: accuracies over n random test digits per variant."""
+    """{variant: {"predict", "page", "naive", "split", "n"}}: shares of n random test digits per variant."""
     results = {}
 
     def tally(hits: np.ndarray) -> dict:
-        return dict(zip(("predict", "page", "naive"), hits.mean(axis=0))) | {"n": len(hits)}
+        return dict(zip(("predict", "page", "naive", "split"), hits.mean(axis=0))) | {"n": len(hits)}
 
     for name, render in VARIANTS.items():
         rng = np.random.default_rng(seed)
@@ -57,15 +59,15 @@ def main() -> int:
     print(f"command: python -m benchmarks.robustness --n {args.n} --seed {args.seed}")
     start = time.perf_counter()
     results = run_variants(classifier, images.numpy(), labels.numpy(), args.n, args.seed)
-    print("\n| variant | `predict` | the page's path (unsure = miss) | naive resize | images |\n"
-          "| --- | ---: | ---: | ---: | ---: |")
+    print("\n| variant | `predict` | the page's path (unsure = miss) | naive resize | split into pieces | images |\n"
+          "| --- | ---: | ---: | ---: | ---: | ---: |")
     for name, r in results.items():
-        cells = " | ".join(f"{r[key] * 100:.1f} %" for key in ("predict", "page", "naive"))
+        cells = " | ".join(f"{r[key] * 100:.1f} %" for key in ("predict", "page", "naive", "split"))
         print(f"| {name} | {cells} | {r['n']} |")
     mnist = [r for k, r in results.items() if k in VARIANTS]
-    means = {key: np.mean([r[key] for r in mnist]) * 100 for key in ("predict", "page", "naive")}
+    means = {key: np.mean([r[key] for r in mnist]) * 100 for key in ("predict", "page", "naive", "split")}
     print(f"| **mean of the MNIST variants** | **{means['predict']:.1f} %** | **{means['page']:.1f} %** "
-          f"| {means['naive']:.1f} % | |")
+          f"| {means['naive']:.1f} % | {means['split']:.2f} % | |")
     worst = min(r["page"] for r in mnist) * 100
     print(f"\nworst variant on the page's path {worst:.1f} %; {time.perf_counter() - start:.0f} s")
     print(f"headline: MNIST test digits as people draw and photograph them (7 variants) | {means['page']:.1f} % "

@@ -14,6 +14,7 @@ def test_every_rendering_variant_is_mostly_recognized(classifier, mnist_test):
         assert r["page"] >= 0.95 and r["predict"] >= 0.95, f"{name}: {r}"
     assert np.mean([r["page"] for r in results.values()]) >= 0.975
     assert np.mean([r["naive"] for r in results.values()]) < 0.7  # the gap the preprocessing closes
+    assert sum(r["split"] * r["n"] for r in results.values()) <= 2  # one digit is read as one, not cut in pieces
 
 
 def test_five_seconds_of_eight_clients_without_errors(app_url):
