@@ -126,6 +126,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     for key, value in (OPTIONAL | PRESETS[args.preset]).items():
         if getattr(args, key) is None:
             setattr(args, key, value)
+    if args.style_share < 0:
+        p.error(f"--style-share must be 0 or more, not {args.style_share}.")
     if args.init:  # the weights come with their architecture and the normalization they were trained with
         meta = read_metadata(Path(args.init))
         args.arch, args.mean, args.std = meta["arch"], meta["mean"], meta["std"]

@@ -113,14 +113,16 @@ def test_bfloat16_where_it_pays_unless_asked_otherwise():
 
 
 def test_each_step_adds_its_share_of_styled_digits_and_a_quarter_of_outliers():
-    args = parse_args(["--arch", "seed", "--batch-size", "64", "--style-share", "0.5", "--no-augment", "--no-bf16"])
+    args = parse_args(["--arch", "seed", "--batch-size", "64", "--style-share", "0.75", "--no-augment", "--no-bf16"])
     images, labels = torch.randint(0, 256, (200, 28, 28), dtype=torch.uint8), torch.randint(10, (200,))
     data = Data((images, labels), (images[:0], labels[:0]), (images, labels))
     pools = Pools(outliers=torch.rand(40, 1, 28, 28), styled=(torch.rand(50, 1, 28, 28), torch.randint(10, (50,))))
     run, device, sizes = start_run(args, torch.device("cpu"), 200, World()), torch.device("cpu"), []
     run.net = lambda x: sizes.append(len(x)) or run.model(x)
     one_epoch(args, run, data, pools, Normalization(), device, World())
-    assert sizes == [64 + 32 + 16] * 3 + [8 + 4 + 2]  # 200 images: three full steps and one of 8
+    assert sizes == [64 + 48 + 16] * 3 + [8 + 6 + 2]  # 200 images: three full steps and one of 8
+    with pytest.raises(SystemExit):  # argparse's one sentence and exit status 2
+        parse_args(["--style-share", "-1"])
 
 
 def test_holdout_larger_than_the_training_set_is_one_clear_error(tmp_path, mnist_dir):
