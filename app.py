@@ -249,11 +249,11 @@ def inside_view(model_input: np.ndarray | None, lang: str) -> dict:
     if model_input is None:
         return {"pictures": {}, "moved": "", "units": None}
     inside = look_inside(classifier.model, classifier.normalization, model_input)
-    columns = [name.strip() for name in say(lang, "units_columns").strip(" |").split("|")]
     return {
         "pictures": {elem_id: picture_url(getattr(inside, key)) for key, elem_id in INSIDE_VIEWS},
         "moved": say(lang, "moved_answers", answers=", ".join(map(str, inside.moved_answers)), digit=inside.digit),
-        "units": {"head": say(lang, "units_head", digit=inside.digit), "columns": columns,
+        "units": {"head": say(lang, "units_head", digit=inside.digit),
+                  "columns": say(lang, "units_columns").split(" | "),
                   "rows": [[u.index, f"{u.activation:.2f}", u.votes_for] for u in inside.units]},
     }
 
