@@ -35,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 EXAMPLES = sorted(str(p) for p in (HERE / "examples").glob("*.*") if p.suffix in {".png", ".jpg"})
 I18N = gr.I18n(**TEXTS)  # every fixed text on the page, in the browser's language (page_text.py)
 CANVAS = 280
+BRUSH = 14  # pixels wide, on the CANVAS x CANVAS sketchpad
 # One request is a millisecond of model time; a single thread per request serves several visitors at once.
 TORCH_THREADS = 1
 CONCURRENCY = 4
@@ -377,7 +378,7 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
                 sketchpad = gr.Sketchpad(
                     elem_id="sketchpad",
                     canvas_size=(CANVAS, CANVAS),
-                    brush=gr.Brush(default_size=14, colors=["#000000"], color_mode="fixed"),
+                    brush=gr.Brush(default_size=BRUSH, colors=["#000000"], color_mode="fixed"),
                     format="png",
                     layers=False,
                     transforms=(),

@@ -56,8 +56,17 @@ BEFORE = "111598a"
 DIGITS = (7, 0, 2, 3, 1, 9, 6, 8)  # drawn in one stroke each
 LIVE_S = int(re.search(r"LIVE_MS = (\d+)", (ROOT / "page.js").read_text()).group(1)) / 1000
 """How often page.js asks for an answer while the pen moves, at most (its LIVE_MS)."""
-HALF_CANVAS, HALF_BRUSH = 140, 7
-"""The picture page.js sends: the 280x280 canvas at half size, its 14-pixel brush at half width."""
+
+
+def app_constant(name: str) -> int:
+    """One of app.py's integer constants, read from its text (importing app.py would build the page)."""
+    return int(re.search(rf"^{name} = (\d+)", (ROOT / "app.py").read_text(), re.MULTILINE).group(1))
+
+
+SENT_SCALE = float(re.search(r"resolution: ([\d.]+)", (ROOT / "page.js").read_text()).group(1))
+"""The scale page.js sends the drawing at (its `resolution`: half)."""
+HALF_CANVAS, HALF_BRUSH = round(app_constant("CANVAS") * SENT_SCALE), round(app_constant("BRUSH") * SENT_SCALE)
+"""The picture page.js sends: app.py's sketchpad (CANVAS pixels wide) and its BRUSH at that scale."""
 
 
 def before_app() -> tuple[str, ...]:
