@@ -54,18 +54,20 @@ from mnist_cnn.styles import resample
 BEFORE = "111598a"
 """The last commit of the page before live drawing."""
 DIGITS = (7, 0, 2, 3, 1, 9, 6, 8)  # drawn in one stroke each
-LIVE_S = int(re.search(r"LIVE_MS = (\d+)", (ROOT / "page.js").read_text()).group(1)) / 1000
+PAGE_JS, APP_PY = (ROOT / "page.js").read_text(), (ROOT / "app.py").read_text()
+"""The page's sources, read as text (importing app.py would build the page)."""
+
+
+def number_in(source: str, pattern: str) -> float:
+    """The number that `pattern`'s group catches in a source's text: one of the page's own constants."""
+    return float(re.search(pattern, source, re.MULTILINE).group(1))
+
+
+LIVE_S = number_in(PAGE_JS, r"LIVE_MS = (\d+)") / 1000
 """How often page.js asks for an answer while the pen moves, at most (its LIVE_MS)."""
-
-
-def app_constant(name: str) -> int:
-    """One of app.py's integer constants, read from its text (importing app.py would build the page)."""
-    return int(re.search(rf"^{name} = (\d+)", (ROOT / "app.py").read_text(), re.MULTILINE).group(1))
-
-
-SENT_SCALE = float(re.search(r"resolution: ([\d.]+)", (ROOT / "page.js").read_text()).group(1))
+SENT_SCALE = number_in(PAGE_JS, r"resolution: ([\d.]+)")
 """The scale page.js sends the drawing at (its `resolution`: half)."""
-HALF_CANVAS, HALF_BRUSH = round(app_constant("CANVAS") * SENT_SCALE), round(app_constant("BRUSH") * SENT_SCALE)
+HALF_CANVAS, HALF_BRUSH = (round(number_in(APP_PY, rf"^{name} = (\d+)") * SENT_SCALE) for name in ("CANVAS", "BRUSH"))
 """The picture page.js sends: app.py's sketchpad (CANVAS pixels wide) and its BRUSH at that scale."""
 
 
