@@ -1,8 +1,10 @@
 """The page: draw or upload a digit (or a whole number) and watch the CNN's probabilities, live.
 
-    python app.py [--host H] [--port P] [--share] [--checkpoint FILE]
+    python app.py [--host H] [--port P] [--share] [--checkpoint FILE] [--collect DIR [--collect-limit N]]
+                  [--queue-size N]
 
-All the machine learning lives in the mnist_cnn package; this file is layout and event wiring.
+All the machine learning lives in the mnist_cnn package and the page's own parts (script, style, words, guards)
+in the webpage package; this file is layout and event wiring.
 """
 
 import argparse
@@ -21,19 +23,20 @@ import torch
 from PIL import Image
 from starlette.middleware import Middleware
 
-from body_limit import BodyLimit
-from corrections import LABELS, MAX_ENTRIES, Corrections, Full
 from mnist_cnn.config import ARTICLE_CHECKPOINT, NOT_A_DIGIT
 from mnist_cnn.errors import CheckpointError, InputError
 from mnist_cnn.explain import look_inside
 from mnist_cnn.predict import NO_DIGIT, DigitClassifier, Prediction, Reading
 from mnist_cnn.preprocess import MAX_FILE_BYTES, MAX_REQUEST_BYTES, naive_input, preprocess
-from page_text import ENGLISH, TEXTS, language, say, unreadable
-from server_memory import ForgetFinished, limit_fragmentation, start_trimming
+from webpage.assets import CHART_CSS, PAGE_CSS, PAGE_JS, in_page
+from webpage.body_limit import BodyLimit
+from webpage.corrections import LABELS, MAX_ENTRIES, Corrections, Full
+from webpage.server_memory import ForgetFinished, limit_fragmentation, start_trimming
+from webpage.text import ENGLISH, TEXTS, language, say, unreadable
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = sorted(str(p) for p in (HERE / "examples").glob("*.*") if p.suffix in {".png", ".jpg"})
-I18N = gr.I18n(**TEXTS)  # every fixed text on the page, in the browser's language (page_text.py)
+I18N = gr.I18n(**TEXTS)  # every fixed text on the page, in the browser's language (webpage/text.py)
 CANVAS = 280
 BRUSH = 14  # pixels wide, on the CANVAS x CANVAS sketchpad
 # One request is a millisecond of model time; a single thread per request serves several visitors at once.
@@ -55,41 +58,6 @@ ANALYTICS_EVENTS = 1000
 CACHE_CLEANUP = (600, 3600)
 PICTURE = {"interactive": False, "format": "png", "buttons": []}
 
-# Runs once in the browser when the page loads (page.js says what it does).
-PAGE_JS = (HERE / "page.js").read_text()
-# The chart page.js draws: one row per digit, 0 to 9, a bar as long as its probability, the winner marked.
-CHART_CSS = """
-.bars { display: grid; gap: 3px; margin-top: 1.8em; font-variant-numeric: tabular-nums; }
-.bar { display: grid; grid-template-columns: 1.5em 1fr 3.5em; align-items: center; gap: 6px; }
-.bar .digit { font-weight: 600; text-align: center; }
-.bar .track { height: 1.1em; background: var(--block-background-fill, #f3f4f6); border-radius: 3px; overflow: hidden; }
-.bar .fill { display: block; height: 100%; width: var(--p, 0); background: #9ca3af; transition: width 60ms linear; }
-.bar.top .fill { background: var(--color-accent, #f97316); }
-.bar.top .digit, .bar.top .value { font-weight: 700; }
-.bar .value { text-align: right; min-height: 1.2em; white-space: nowrap; }
-.bars.unsure .bar.top .fill { background: #9ca3af; }
-.answer { font-size: 2.2em; font-weight: 700; min-height: 1.3em; }
-.answer .percent { font-size: 0.5em; font-weight: 400; margin-left: 0.4em; }
-"""
-# The inside view's pictures (page.js puts them in) show at their own size or narrower, their pixels square.
-# Phones: the verdict and the chart (its bars standing, side by side) come above the canvas, so they stay in view
-# while a finger draws, and a finger on the canvas draws instead of scrolling the page.
-PAGE_CSS = """
-#sketchpad canvas { touch-action: none; }
-.inside-picture img { display: block; max-width: 100%; height: auto; margin: 0 auto; image-rendering: pixelated; }
-#verdict { min-height: 6.5em; }
-@media (max-width: 640px) {
-  #answer { order: -1; }
-  #verdict h1, #verdict h3, #verdict p { margin: 0; }
-  #probabilities .bars, #article-model .bars { grid-template-columns: repeat(10, 1fr); margin-top: 1.2em; }
-  #probabilities .bar, #article-model .bar { grid-template-columns: none; grid-template-rows: auto 56px auto;
-    justify-items: center; gap: 2px; }
-  #probabilities .bar .track, #article-model .bar .track { order: -1; height: 56px; width: 70%; display: flex;
-    align-items: flex-end; }
-  #probabilities .bar .fill, #article-model .bar .fill { width: 100%; height: var(--p, 0); }
-  #probabilities .bar .value, #article-model .bar .value { font-size: 0.65em; text-align: center; }
-}
-"""
 
 
 class RawImage(gr.Image):
@@ -208,7 +176,7 @@ def read(image, lang: str = ENGLISH) -> Reading:
 
 
 def page_language(request: gr.Request | None) -> str:
-    """The language the visitor's browser asks for (page_text.py); English when unknown."""
+    """The language the visitor's browser asks for (webpage/text.py); English when unknown."""
     return language(request.headers.get("accept-language") if request else None)
 
 
@@ -222,7 +190,7 @@ def image_bytes(data_url: str) -> bytes:
 
 
 # The inside view, one picture each, in the page's order: (field of explain.Inside, elem_id); the picture's label
-# and lesson are the texts "view_<field>" and "lesson_<field>" in page_text.py. page.js draws the view from
+# and lesson are the texts "view_<field>" and "lesson_<field>" in webpage/text.py. page.js draws the view from
 # `inside_view`'s JSON, which comes with the chart's answer while the pen moves (so the view follows the chart)
 # and through the hidden `inside` output after an upload or when the view is opened.
 INSIDE_VIEWS = (
@@ -441,8 +409,8 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
     inside_accordion.expand(lambda: True, outputs=inside_open, **private).success(
         on_inside, inputs=[inside_open, page["current_input"]], outputs=inside, **private)
     inside_accordion.collapse(lambda: False, outputs=inside_open, **private)
-    page["reading"].change(None, inputs=page["reading"], js="(reading) => window.showReading(reading)", **private)
-    inside.change(None, inputs=inside, js="(inside) => window.showInside(inside)", **private)
+    page["reading"].change(None, inputs=page["reading"], js=in_page("showReading"), **private)
+    inside.change(None, inputs=inside, js=in_page("showInside"), **private)
     if corrections is not None:
         send.click(on_correct, inputs=[right_label, page["picture"]], outputs=correction_status, queue=False,
                    **private)

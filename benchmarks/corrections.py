@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from harness.bench import benchmark_parser, machine, page_right
+from harness.bench import benchmark_parser, headline, machine, page_right
 from mnist_cnn.config import DEFAULT_CHECKPOINT
 from mnist_cnn.data import load_mnist
 from mnist_cnn.evaluate import accuracy
@@ -125,9 +125,9 @@ def main() -> int:
     (_, _, page_before, mnist_before, _), (_, _, page_after, mnist_after, _) = rows
     print(f"\nfine-tune on {args.n} corrections: {wall:.0f} s wall (`python -m mnist_cnn.train --preset finetune "
           f"--init checkpoints/mnist_cnn.safetensors --extra-data DIR`)")
-    print(f"headline: fine-tune on {args.n} corrections (seven-segment digits) | {wall / 60:.1f} min; held-back "
-          f"corrections {page_before * 100:.1f} % -> {page_after * 100:.1f} % on the page's path; MNIST test "
-          f"{mnist_before * 100:.2f} % -> {mnist_after * 100:.2f} %")
+    headline(f"fine-tune on {args.n} corrections (seven-segment digits)",
+             f"{wall / 60:.1f} min; held-back corrections {page_before * 100:.1f} % -> {page_after * 100:.1f} % on the "
+             f"page's path; MNIST test {mnist_before * 100:.2f} % -> {mnist_after * 100:.2f} %")
     return 0
 
 

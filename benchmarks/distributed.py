@@ -15,14 +15,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness.bench import machine
+from harness.bench import headline, machine
 from mnist_cnn.checkpoint import read_metadata
 from mnist_cnn.data import load_mnist
 from mnist_cnn.evaluate import accuracy
 from mnist_cnn.predict import DigitClassifier
 
 
-def main() -> int:
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2], help="process counts (default 1 2)")
     parser.add_argument("--data-dir", help="MNIST folder (default: $MNIST_DATA_DIR or ./data)")
@@ -47,10 +47,9 @@ def main() -> int:
                      else "python -m mnist_cnn.train --fast")
             print(f"| {count} | `{shown}` | {wall:.0f} s | {read_metadata(output)['train_seconds']:.0f} s | "
                   f"{right * 100:.2f} % |")
-            print(f"headline: --fast recipe in {count} process{'es' if count > 1 else ''} on this CPU | "
-                  f"{right * 100:.2f} % in {wall:.0f} s wall")
-    return 0
+            headline(f"--fast recipe in {count} process{'es' if count > 1 else ''} on this CPU",
+                     f"{right * 100:.2f} % in {wall:.0f} s wall")
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main()

@@ -1,10 +1,12 @@
 """Print what each hostile or odd input gets from `DigitClassifier.predict`, as a Markdown table.
 
-    python -m benchmarks.hostile
+    python -m benchmarks.hostile [--checkpoint F]
 """
 
+import argparse
 import time
 
+from harness.bench import headline
 from harness.hostile import BAD_ARRAYS, HOSTILE
 from mnist_cnn.errors import InputError
 from mnist_cnn.predict import DigitClassifier
@@ -21,7 +23,9 @@ def answer(classifier: DigitClassifier, source) -> str:
 
 
 def main() -> int:
-    classifier = DigitClassifier.from_checkpoint()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--checkpoint", help="checkpoint (default: the shipped one)")
+    classifier = DigitClassifier.from_checkpoint(parser.parse_args().checkpoint)
     print("| input | answer | time |\n| --- | --- | ---: |")
     cases = {name: build()[0] for name, build in HOSTILE.items()} | {f"array: {k}": v for k, v in BAD_ARRAYS.items()}
     slowest = 0.0
@@ -30,8 +34,8 @@ def main() -> int:
         text = answer(classifier, source)
         slowest = max(slowest, time.perf_counter() - start)
         print(f"| {name} | {text} | {(time.perf_counter() - start) * 1000:.0f} ms |")
-    print(f"headline: hostile and odd inputs | {len(cases)} cases, each a sentence or an answer; "
-          f"slowest {slowest * 1000:.0f} ms")
+    headline("hostile and odd inputs", f"{len(cases)} cases, each a sentence or an answer; "
+                                       f"slowest {slowest * 1000:.0f} ms")
     return 0
 
 

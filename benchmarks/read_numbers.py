@@ -15,7 +15,7 @@ import time
 import numpy as np
 import torch
 
-from harness.bench import benchmark_parser, machine, page_right
+from harness.bench import benchmark_parser, headline, machine, page_right
 from mnist_cnn.predict import DigitClassifier
 from mnist_cnn.render import compose_number
 
@@ -66,8 +66,8 @@ def main() -> int:
         print(f"| {name} | {r['exact'] * 100:.1f} % | {r['wrong_count'] * 100:.1f} % | "
               f"{r['digit_accuracy'] * 100:.2f} % | {r['ms']:.0f} ms | {r['n']} |")
     gapped, touching = exact.values()
-    print(f"headline: {args.digits}-digit numbers from MNIST test digits, read exactly (unsure = miss) | "
-          f"{gapped * 100:.1f} % with gaps; {touching * 100:.1f} % when digits touch")
+    headline(f"{args.digits}-digit numbers from MNIST test digits, read exactly (unsure = miss)",
+             f"{gapped * 100:.1f} % with gaps; {touching * 100:.1f} % when digits touch")
     return 0
 
 

@@ -9,10 +9,10 @@ Each figure block in a Markdown file sits between two markers,
     <!-- /figures: NAME -->
 
 and is replaced by what the benchmark NAME printed (its tables and its command line), stamped with
-the machine and the date. README's headline table (`<!-- figures: headlines -->`) is made of the
-lines the benchmarks print as `headline: what | figure`, each with the command that printed it.
+the machine and the date in one line. README's headline table (`<!-- figures: headlines -->`) is made of
+the lines the benchmarks print as `headline: what | figure`, each with the command that printed it and the date.
 Nothing between markers is typed by hand; running the report twice changes only figures and dates.
-With `--only`, the other blocks and headline rows keep their figures (and their own stamps).
+With `--only`, the other blocks and headline rows keep their figures (and their own dates).
 """
 
 import argparse
@@ -95,29 +95,20 @@ def block(name: str, output: str, stamp: str) -> str:
     return f"<!-- figures: {name} -->\n`{command}` ({stamp}):\n\n{as_markdown(kept)}\n<!-- /figures: {name} -->"
 
 
-def headlines(outputs: dict[str, str], stamp: str, previous: str = "") -> str:
-    """README's headline table: a row for each `headline:` line of the benchmarks just run; the rows of the
-    others are kept from the `previous` table, and its stamp with a note of what was measured again."""
-    rows = ["| | figure | command |", "| --- | --- | --- |"]
+def headlines(outputs: dict[str, str], day: str, previous: str = "") -> str:
+    """README's headline table: a row for each `headline:` line of the benchmarks just run, dated `day`; the
+    rows of the others are kept from the `previous` table, with their own dates."""
+    rows = ["| | figure | command | measured |", "| --- | --- | --- | --- |"]
     for name in BENCHMARKS:
-        command = "python " + " ".join(BENCHMARKS[name])
+        command = "`python " + " ".join(BENCHMARKS[name]) + "`"
         if name in outputs:
             for match in filter(None, map(HEADLINE.match, outputs[name].splitlines())):
-                rows.append(f"| {match['what'].strip()} | {match['figure'].strip()} | `{command}` |")
+                rows.append(f"| {match['what'].strip()} | {match['figure'].strip()} | {command} | {day} |")
         else:
-            rows += [line for line in previous.splitlines() if line.endswith(f"| `{command}` |")]
-    measured = f"Measured {stamp}."
-    if len(outputs) < len(BENCHMARKS):
-        # "Measured STAMP; a, b again STAMP; ...": a note for each later run, dropped once every benchmark it
-        # names has run again after it (or is no longer a benchmark)
-        first, *notes = next((line for line in previous.splitlines() if line.startswith("Measured")),
-                             measured).rstrip(".").split("; ")
-        notes = [*notes, f"{', '.join(outputs)} again {stamp}"]
-        names = [set(note.split(" again ")[0].split(", ")) & set(BENCHMARKS) for note in notes]
-        kept = [note for i, note in enumerate(notes) if not names[i] <= set().union(*names[i + 1 :])]
-        measured = "; ".join([first, *kept]) + "."
+            rows += [line for line in previous.splitlines() if f"| {command} |" in line]
     body = "\n".join(rows)
-    return f"<!-- figures: headlines -->\n{measured}\n\n{body}\n<!-- /figures: headlines -->"
+    return (f"<!-- figures: headlines -->\nMeasured on {machine()}, each row on the date and by the command "
+            f"beside it.\n\n{body}\n<!-- /figures: headlines -->")
 
 
 def collect(document: str) -> dict[str, str]:
@@ -134,7 +125,8 @@ def main() -> int:
         for document in DOCUMENTS:
             print(f"{document.relative_to(ROOT)}: {', '.join(collect(document.read_text())) or '-'}")
         return 0
-    stamp = f"{machine()}, {datetime.date.today().isoformat()}"
+    day = datetime.date.today().isoformat()
+    stamp = f"{machine()}, {day}"
     names = args.only or list(BENCHMARKS)
     outputs = {name: run(name) for name in names}
     new = {name: block(name, output, stamp) for name, output in outputs.items()}
@@ -142,7 +134,7 @@ def main() -> int:
         text = document.read_text()
         previous = collect(text).get("headlines")
         if previous is not None:
-            new["headlines"] = headlines(outputs, stamp, previous)
+            new["headlines"] = headlines(outputs, day, previous)
         updated = MARKER.sub(lambda m: new.get(m["name"], m[0]), text)
         if updated != text:
             document.write_text(updated)

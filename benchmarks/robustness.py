@@ -14,7 +14,7 @@ import time
 import numpy as np
 from PIL import Image
 
-from harness.bench import benchmark_parser, machine, page_right
+from harness.bench import benchmark_parser, headline, machine, page_right
 from harness.people import VARIANTS, stroke_digit
 from mnist_cnn.predict import DigitClassifier
 from mnist_cnn.preprocess import naive_input
@@ -48,7 +48,7 @@ def run_variants(classifier, images: np.ndarray, labels: np.ndarray, n: int, see
     return results
 
 
-def main() -> int:
+def main() -> None:
     parser = benchmark_parser(__doc__, 1000, "images per variant", 0)
     args = parser.parse_args()
     from mnist_cnn.data import load_mnist
@@ -70,11 +70,10 @@ def main() -> int:
           f"| {means['naive']:.1f} % | {means['split']:.2f} % | |")
     worst = min(r["page"] for r in mnist) * 100
     print(f"\nworst variant on the page's path {worst:.1f} %; {time.perf_counter() - start:.0f} s")
-    print(f"headline: MNIST test digits as people draw and photograph them (7 variants) | {means['page']:.1f} % "
-          f"mean on the page's path, worst {worst:.1f} % (`predict` {means['predict']:.1f} %; naive resize "
-          f"{means['naive']:.1f} %)")
-    return 0
+    headline("MNIST test digits as people draw and photograph them (7 variants)",
+             f"{means['page']:.1f} % mean on the page's path, worst {worst:.1f} % (`predict` {means['predict']:.1f} %; "
+             f"naive resize {means['naive']:.1f} %)")
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main()

@@ -54,7 +54,7 @@ from mnist_cnn.styles import resample
 BEFORE = "111598a"
 """The last commit of the page before live drawing."""
 DIGITS = (7, 0, 2, 3, 1, 9, 6, 8)  # drawn in one stroke each
-PAGE_JS, APP_PY = (ROOT / "page.js").read_text(), (ROOT / "app.py").read_text()
+PAGE_JS, APP_PY = (ROOT / "webpage" / "page.js").read_text(), (ROOT / "app.py").read_text()
 """The page's sources, read as text (importing app.py would build the page)."""
 
 

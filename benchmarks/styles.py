@@ -20,7 +20,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from harness.bench import benchmark_parser, machine, page_right
+from harness.bench import benchmark_parser, headline, machine, page_right
 from mnist_cnn.predict import DigitClassifier
 from mnist_cnn.styles import ALLOGRAPHS, CAPTURES, COARSE, written
 
@@ -80,7 +80,7 @@ def score_styles(classifier: DigitClassifier, styles: dict[str, Draw], n: int, s
     return results
 
 
-def main() -> int:
+def main() -> None:
     parser = benchmark_parser(__doc__, 500, "digits per style", 7)
     args = parser.parse_args()
     from mnist_cnn.data import load_mnist, split_holdout
@@ -105,10 +105,9 @@ def main() -> int:
           f"| {np.mean([r['split'] for r in results.values()]) * 100:.2f} % | |")
     print(f"\nworst style {min(page) * 100:.1f} % (page's path, unsure counted as a miss); "
           f"{time.perf_counter() - start:.0f} s")
-    print(f"headline: digits in styles MNIST under-represents ({len(results)} styles, page's path) | "
-          f"{np.mean(page) * 100:.1f} % mean, worst {min(page) * 100:.1f} %")
-    return 0
+    headline(f"digits in styles MNIST under-represents ({len(results)} styles, page's path)",
+             f"{np.mean(page) * 100:.1f} % mean, worst {min(page) * 100:.1f} %")
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main()

@@ -17,7 +17,7 @@ from collections import Counter
 
 import numpy as np
 
-from harness.bench import benchmark_parser, machine
+from harness.bench import benchmark_parser, headline, machine
 from harness.drawings import TEST_SETS
 from harness.people import VARIANTS, large_canvas, stroke_digit
 from mnist_cnn.calibrate import calibration_report
@@ -67,7 +67,7 @@ def page_table(classifier: DigitClassifier, drawings: dict[str, list], by_predic
     return rates
 
 
-def main() -> int:
+def main() -> None:
     parser = benchmark_parser(__doc__, 300, "drawings per kind", 12345)
     parser.add_argument("--n-digits", type=int, default=2000,
                         help="MNIST test digits drawn on a canvas for the page's path (default 2000)")
@@ -129,16 +129,16 @@ def main() -> int:
     print(f"\n{time.perf_counter() - start:.0f} s")
     scribbles = {k: v for k, v in rates.items() if k.startswith("scribble")}
     worst = min(scribbles, key=scribbles.get)
-    print(f"headline: calibration error (ECE) on MNIST test | {ece[0] * 100:.2f} % before temperature scaling, "
-          f"{ece[1] * 100:.2f} % after")
-    print(f"headline: flagged \"not sure\" on the page's path | faces {rates['faces'] * 100:.0f} %, scribbles "
-          f"{np.mean(list(scribbles.values())) * 100:.0f} % (worst: {worst[10:]} {scribbles[worst] * 100:.0f} %), "
-          f"letters {rates['letters (12 shapes)'] * 100:.0f} %, noise {rates['random noise'] * 100:.0f} %")
-    print(f"headline: real digits flagged \"not sure\" on the page's path | MNIST test digits on a canvas "
-          f"{rates['MNIST test digits on an 800x800 canvas'] * 100:.2f} %, mouse strokes "
-          f"{rates['mouse strokes'] * 100:.2f} %")
-    return 0
+    headline("calibration error (ECE) on MNIST test",
+             f"{ece[0] * 100:.2f} % before temperature scaling, {ece[1] * 100:.2f} % after")
+    headline('flagged "not sure" on the page\'s path',
+             f"faces {rates['faces'] * 100:.0f} %, scribbles {np.mean(list(scribbles.values())) * 100:.0f} % (worst: "
+             f"{worst[10:]} {scribbles[worst] * 100:.0f} %), letters {rates['letters (12 shapes)'] * 100:.0f} %, "
+             f"noise {rates['random noise'] * 100:.0f} %")
+    headline('real digits flagged "not sure" on the page\'s path',
+             f"MNIST test digits on a canvas {rates['MNIST test digits on an 800x800 canvas'] * 100:.2f} %, "
+             f"mouse strokes {rates['mouse strokes'] * 100:.2f} %")
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main()

@@ -17,6 +17,11 @@ def benchmark_parser(doc: str, n: int, what: str, seed: int) -> argparse.Argumen
     return parser
 
 
+def headline(what: str, figure: str) -> None:
+    """Print one row of README's headline table (benchmarks.report reads it): what was measured, and the figure."""
+    print(f"headline: {what} | {figure}")
+
+
 def page_right(reading, truth: str) -> bool:
     """Whether the page's path (`read_number`) read exactly `truth`: a reading marked unsure counts as a miss."""
     return reading.number == truth and not reading.unsure

@@ -19,10 +19,17 @@ UNSURE_BELOW = 0.5
 Chosen with `python -m benchmarks.uncertainty`, which prints how often each threshold flags digits and scribbles."""
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DEFAULT_CHECKPOINT = PACKAGE_DIR.parent / "checkpoints" / "mnist_cnn.safetensors"
-ARTICLE_CHECKPOINT = PACKAGE_DIR.parent / "checkpoints" / "article.safetensors"
+CHECKPOINT_DIR = PACKAGE_DIR.parent / "checkpoints"
+DEFAULT_CHECKPOINT = CHECKPOINT_DIR / "mnist_cnn.safetensors"
+ARTICLE_CHECKPOINT = CHECKPOINT_DIR / "article.safetensors"
 """The reference article's network trained with its recipe (`python -m mnist_cnn.train --preset article`),
 shown on the page beside the default one."""
+
+
+def trained_checkpoint(preset: str) -> Path:
+    """Where `python -m mnist_cnn.train` writes without --output: the default recipe rewrites the shipped network;
+    any other preset writes a file of its own, so that trying the quick recipe never replaces what the page serves."""
+    return DEFAULT_CHECKPOINT if preset == "default" else CHECKPOINT_DIR / f"trained-{preset}.safetensors"
 
 CORRECTIONS_FILE = "corrections.csv"
 """The table of a corrections folder (`python app.py --collect DIR`): one row per correction, the columns below."""

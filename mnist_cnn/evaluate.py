@@ -1,5 +1,4 @@
-"""Evaluate a checkpoint on the MNIST test set, or on a folder of labelled pictures: accuracy, per-class accuracy,
-confusion matrix.
+"""Evaluate a checkpoint on MNIST test or on folders of labelled pictures: accuracy, per class, and confusion.
 
     python -m mnist_cnn.evaluate [--checkpoint P] [--data-dir D] [--json] [--confusion-png F]
     python -m mnist_cnn.evaluate --data DIR [DIR ...]   # corrections (app.py --collect) or LABEL/*.png folders
@@ -66,8 +65,8 @@ def format_report(result: dict, what: str = "test images") -> str:
     return "\n".join(lines)
 
 
-def save_confusion_png(cm: list[list[int]], path: str) -> None:
-    """Draw the confusion matrix as a heat map PNG."""
+def save_confusion_png(cm: list[list[int]], path: str, scored: str = "MNIST test") -> None:
+    """Draw the confusion matrix as a heat map PNG, titled with what was scored."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -78,7 +77,7 @@ def save_confusion_png(cm: list[list[int]], path: str) -> None:
     for i, row in enumerate(cm):
         for j, v in enumerate(row):
             ax.text(j, i, str(v), ha="center", va="center", fontsize=7)
-    ax.set(xticks=range(10), yticks=range(10), xlabel="predicted", ylabel="true", title="MNIST test confusion")
+    ax.set(xticks=range(10), yticks=range(10), xlabel="predicted", ylabel="true", title=f"{scored} confusion")
     fig.colorbar(im, label="log(1 + count)")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
@@ -114,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     norm = Normalization(meta["mean"], meta["std"])
     result = summarize(labels, predict_labels(model, images, norm))
     if args.confusion_png:
-        save_confusion_png(result["confusion"], args.confusion_png)
+        save_confusion_png(result["confusion"], args.confusion_png, ", ".join(args.data) if args.data else "MNIST test")
     print(format_report(result, "pictures" if args.data else "test images"))
     if args.data:
         result |= {"not_digits": len(extra.not_digits), "not_digits_flagged": None, "skipped": extra.skipped}

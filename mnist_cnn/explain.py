@@ -5,7 +5,7 @@
     inside.units                                                                          # strongest FC units
     inside.moved, inside.moved_answers         # the input moved by a few pixels, and what the network answers
 
-The page's words for each view (its lessons) are in page_text.py.
+The page's words for each view (its lessons) are in webpage/text.py.
 
 Works for both networks (the article's `seed` and the default `mnist_cnn`): the first and second
 convolution layers are the first two ReLU outputs of `model.features`, the pooled maps the first

@@ -1,13 +1,15 @@
 """Train a CNN on MNIST and write a checkpoint the app can load.
 
     python -m mnist_cnn.train                   # the default recipe: reproduces the shipped checkpoint
-    python -m mnist_cnn.train --fast            # about a minute on a laptop CPU, >= 99 %
-    python -m mnist_cnn.train --preset article  # the reference article's recipe, for comparison
+    python -m mnist_cnn.train --fast            # about a minute on a laptop CPU, >= 99 %: trained-fast.safetensors
+    python -m mnist_cnn.train --preset article  # the reference article's recipe: trained-article.safetensors
     python -m mnist_cnn.train --preset finetune --init checkpoints/mnist_cnn.safetensors \
         --extra-data corrections/ --output tuned.safetensors  # learn visitors' corrections in minutes
     torchrun --nproc_per_node 2 -m mnist_cnn.train ...    # the same, in 2 processes (mnist_cnn.distributed)
 
-Every knob of a preset can be overridden by its flag. After each epoch the checkpoint and a resume
+The default recipe rewrites checkpoints/mnist_cnn.safetensors, the network the page serves; any other preset
+writes checkpoints/trained-PRESET.safetensors unless --output names a file. Every knob of a preset can be
+overridden by its flag. After each epoch the checkpoint and a resume
 state are written atomically, so an interrupted run keeps its last finished epoch (`--resume`).
 """
 
@@ -30,7 +32,7 @@ from tqdm import tqdm
 from mnist_cnn.augment import Augment
 from mnist_cnn.calibrate import calibration_report, fit_temperature
 from mnist_cnn.checkpoint import atomic_write, load_checkpoint, read_metadata, save_checkpoint
-from mnist_cnn.config import DEFAULT_CHECKPOINT, MNIST_MEAN, MNIST_STD
+from mnist_cnn.config import MNIST_MEAN, MNIST_STD, trained_checkpoint
 from mnist_cnn.distributed import World, join, leave, shard, wait_for_all
 from mnist_cnn.errors import MnistCnnError
 from mnist_cnn.evaluate import accuracy as accuracy_of
@@ -120,12 +122,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="compute the forward pass in bfloat16 (weights stay float32); default: on CUDA, and on CPUs "
                         "with native bfloat16 instructions, where it about halves each step (the article preset: off)")
     p.add_argument("--data-dir", help="MNIST folder (default: $MNIST_DATA_DIR or ./data)")
-    p.add_argument("--output", default=str(DEFAULT_CHECKPOINT), help="checkpoint to write (default: the shipped one)")
+    p.add_argument("--output", help="checkpoint to write (default: the shipped one for the default preset, "
+                                    "checkpoints/trained-PRESET.safetensors for any other)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted run from its last finished epoch")
     args = p.parse_args(argv)
     for key, value in (OPTIONAL | PRESETS[args.preset]).items():
         if getattr(args, key) is None:
             setattr(args, key, value)
+    args.output = args.output or str(trained_checkpoint(args.preset))
     if args.style_share < 0:
         p.error(f"--style-share must be 0 or more, not {args.style_share}.")
     if args.init:  # the weights come with their architecture and the normalization they were trained with

@@ -196,7 +196,7 @@ def test_a_number_on_the_page_shows_each_digits_probabilities(tmp_path):
 
 def test_every_view_of_the_inside_has_its_label_and_lesson_in_both_languages():
     import app
-    from page_text import EN, ZH
+    from webpage.text import EN, ZH
 
     for key, _ in app.INSIDE_VIEWS:
         assert {f"view_{key}", f"lesson_{key}"} <= set(EN) & set(ZH)

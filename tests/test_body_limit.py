@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from body_limit import BodyLimit
+from webpage.body_limit import BodyLimit
 
 LIMIT = 1000
 

@@ -11,13 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from corrections import Corrections, Full
 from harness.people import stroke_digit
 from harness.server import start_app, stop_app
 from harness.wire import data_url, page_event, page_event_named
 from mnist_cnn.config import CORRECTION_COLUMNS, CORRECTIONS_FILE, DEFAULT_CHECKPOINT
 from mnist_cnn.errors import MnistCnnError
 from mnist_cnn.extra_data import read_labelled
+from webpage.corrections import Corrections, Full
 
 
 def png_of(digit: int, seed: int = 0) -> bytes:

@@ -12,7 +12,7 @@ from harness.server import ROOT
 # Run in a process of its own: the trimming thread freezes that process's objects and runs as long as it does.
 TRIMMING = textwrap.dedent("""
     import gc, threading, time, weakref
-    from server_memory import limit_fragmentation, start_trimming
+    from webpage.server_memory import limit_fragmentation, start_trimming
 
     class Cycle:
         pass
@@ -44,9 +44,9 @@ def test_gradio_forgets_sessions_whose_events_are_done(monkeypatch):
     import gradio as gr
     from starlette.middleware import Middleware
 
-    import server_memory
     from harness.server import free_port
     from harness.wire import api_call
+    from webpage import server_memory
 
     def shout(text: str) -> str:
         return text.upper()

@@ -6,12 +6,14 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
 from mnist_cnn.checkpoint import load_checkpoint, read_metadata
+from mnist_cnn.config import ARTICLE_CHECKPOINT, DEFAULT_CHECKPOINT
 from mnist_cnn.distributed import World
 from mnist_cnn.errors import CheckpointError
 from mnist_cnn.predict import DigitClassifier
@@ -110,6 +112,15 @@ def test_bfloat16_where_it_pays_unless_asked_otherwise():
     assert parse_args(["--preset", "article"]).bf16 is False
     assert parse_args(["--no-bf16"]).bf16 is False and parse_args(["--preset", "article", "--bf16"]).bf16 is True
     assert bf16_by_default(torch.device("cuda")) and not bf16_by_default(torch.device("mps"))
+
+
+def test_only_the_default_recipe_writes_the_shipped_checkpoint_unless_told():
+    assert parse_args([]).output == str(DEFAULT_CHECKPOINT)
+    for preset in ("fast", "article", "finetune"):  # a learner's quick try never replaces what the page serves
+        written = Path(parse_args(["--preset", preset]).output)
+        assert written != DEFAULT_CHECKPOINT and written != ARTICLE_CHECKPOINT and preset in written.name
+    assert parse_args(["--fast"]).output == parse_args(["--preset", "fast"]).output
+    assert parse_args(["--fast", "--output", str(DEFAULT_CHECKPOINT)]).output == str(DEFAULT_CHECKPOINT)
 
 
 def test_each_step_adds_its_share_of_styled_digits_and_a_quarter_of_outliers():

@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image
 
 from mnist_cnn.config import CLASSES, CORRECTION_COLUMNS, CORRECTIONS_FILE, NOT_A_DIGIT
-from page_text import ENGLISH, say
+from webpage.text import ENGLISH, say
 
 LABELS = (*CLASSES, NOT_A_DIGIT)
 MAX_ENTRIES = 20_000

@@ -3,7 +3,7 @@
 import re
 
 from mnist_cnn.errors import InputError
-from page_text import CHINESE, EN, ENGLISH, ZH, language, say
+from webpage.text import CHINESE, EN, ENGLISH, ZH, language, say
 
 
 def test_every_text_is_in_english_and_in_chinese_with_the_same_blanks():
@@ -32,7 +32,7 @@ def test_every_reason_a_picture_cannot_be_read_has_its_chinese_sentence():
     from pathlib import Path
 
     import mnist_cnn.preprocess
-    from page_text import ZH_INPUT_ERRORS
+    from webpage.text import ZH_INPUT_ERRORS
 
     tree = ast.parse(Path(mnist_cnn.preprocess.__file__).read_text())
     reasons = {call.args[1].value for call in ast.walk(tree) if isinstance(call, ast.Call)
@@ -44,7 +44,7 @@ def test_unreadable_pictures_are_explained_in_chinese_around_their_names(tmp_pat
     import pytest
 
     from mnist_cnn.preprocess import load
-    from page_text import unreadable
+    from webpage.text import unreadable
 
     (tmp_path / "notes.png").write_text("not a picture")
     (tmp_path / "cut.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)

@@ -1,0 +1,5 @@
+"""The page's own parts, around app.py: its script and style sheets, its words in two languages, visitors'
+corrections, and the server's guards (the request-body limit, memory kept in check).
+
+`mnist_cnn` does the machine learning and never imports this package; app.py builds the page from both.
+"""
