@@ -90,6 +90,8 @@ NESTED = "Some strokes are drawn inside others: this looks like a drawing, not d
 OFF_LINE = "The pieces do not sit on one line, as the digits of a number do."
 MIXED_SIZES = "The pieces are of very different sizes, unlike the digits of a number."
 SHADED = "The strokes stand closer together than the digits of a number: this looks like shading, not digits."
+DOUBTS = (NESTED, OFF_LINE, MIXED_SIZES, SHADED)
+"""Every reason `segment` may give for doubting that a picture is a number: a page says each in its own words."""
 
 Confidence = Callable[[list[np.ndarray]], list[float]]
 

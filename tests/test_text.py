@@ -3,6 +3,7 @@
 import re
 
 from mnist_cnn.errors import InputError
+from mnist_cnn.segment import SHADED
 from webpage.text import CHINESE, EN, ENGLISH, ZH, language, say
 
 
@@ -38,6 +39,17 @@ def test_every_reason_a_picture_cannot_be_read_has_its_chinese_sentence():
     reasons = {call.args[1].value for call in ast.walk(tree) if isinstance(call, ast.Call)
                and getattr(call.func, "id", None) == "InputError" and len(call.args) > 1}
     assert reasons and reasons <= set(ZH_INPUT_ERRORS), reasons - set(ZH_INPUT_ERRORS)
+
+
+def test_every_doubt_segment_can_give_has_its_sentence_in_both_languages():
+    import mnist_cnn.segment as segment
+
+    sentences = {value for name, value in vars(segment).items()
+                 if name.isupper() and isinstance(value, str) and value.endswith(".")}  # its sentences of doubt
+    assert SHADED in sentences and sentences == set(segment.DOUBTS)
+    for doubt in segment.DOUBTS:
+        assert say(ENGLISH, doubt) == doubt
+        assert re.search(r"[a-zA-Z]", say(CHINESE, doubt)) is None, doubt
 
 
 def test_unreadable_pictures_are_explained_in_chinese_around_their_names(tmp_path):

@@ -8,7 +8,7 @@ choice: `say(language(headers), key, **values)`.
 
 from mnist_cnn.errors import InputError
 from mnist_cnn.preprocess import UNNAMED
-from mnist_cnn.segment import MIXED_SIZES, NESTED, OFF_LINE
+from mnist_cnn.segment import DOUBTS, MIXED_SIZES, NESTED, OFF_LINE, SHADED
 
 ENGLISH = "en"
 CHINESE = "zh-CN"
@@ -91,9 +91,7 @@ EN = {
     "picture_gone": "That picture is no longer on the server; draw or upload it again.",
     "corrections_full": "The corrections folder is full; this correction was not kept.",
     "unreadable": "{message}",
-    NESTED: NESTED,
-    OFF_LINE: OFF_LINE,
-    MIXED_SIZES: MIXED_SIZES,
+    **{doubt: doubt for doubt in DOUBTS},  # segment's reasons for doubt are English sentences already
 }
 
 ZH = {
@@ -165,6 +163,7 @@ ZH = {
     NESTED: "有些笔画画在别的笔画里面：这像一幅画，不像数字。",
     OFF_LINE: "这些部分不在同一行上，而一个数的各位数字应在同一行。",
     MIXED_SIZES: "这些部分大小相差太大，不像一个数的各位数字。",
+    SHADED: "这些笔画挨得比一个数的各位数字还近：这像涂出来的阴影，不像数字。",
 }
 
 ZH_INPUT_ERRORS = {
