@@ -9,7 +9,7 @@ import struct
 import zlib
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from harness.people import stroke_digit
 
@@ -23,6 +23,19 @@ def encode(image: Image.Image, fmt: str, **kwargs) -> bytes:
 def three(size: int = 400) -> Image.Image:
     """A black-on-white drawn 3."""
     return stroke_digit(3, np.random.default_rng(11), canvas=size).convert("RGB")
+
+
+def phone_photo(size: int) -> bytes:
+    """A 12-megapixel JPEG of a 7 on grainy paper, padded after its end to exactly `size` bytes (decoders stop
+    at the end marker): the largest photo a visitor may send is MAX_FILE_BYTES."""
+    rng = np.random.default_rng(0)
+    paper = Image.new("RGB", (4000, 3000), (200, 200, 200))
+    ImageDraw.Draw(paper).line([(1700, 900), (2300, 900), (1900, 2100)], fill=(20, 20, 30), width=120)
+    grain = np.asarray(paper).astype(np.int16) + rng.integers(-50, 51, (3000, 4000, 3), dtype=np.int16)
+    photo = encode(Image.fromarray(np.clip(grain, 0, 255).astype(np.uint8)), "JPEG", quality=100)
+    if len(photo) > size:
+        raise ValueError(f"the photo alone is {len(photo)} bytes, more than {size}")
+    return photo + bytes(size - len(photo))
 
 
 def png_claiming(width: int, height: int) -> bytes:
@@ -88,7 +101,7 @@ HOSTILE = {
     "white on black": lambda: (encode(Image.eval(three(), lambda v: 255 - v), "PNG"), 3),
     "digit 12 px tall": lambda: (tiny_digit(), 3),
     "random noise": lambda: (encode(Image.fromarray(
-        np.random.default_rng(0).integers(0, 256, (200, 200), dtype=np.uint8)), "PNG"), "any"),
+        np.random.default_rng(0).integers(0, 256, (200, 200), dtype=np.uint8)), "PNG"), "unsure"),
     "50 MB file": lambda: (b"\x89PNG\r\n\x1a\n" + bytes(50 * 2**20), "error"),
 }
 

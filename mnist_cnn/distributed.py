@@ -7,6 +7,7 @@ gloo carries the gradients between CPU processes, NCCL between GPUs. A plain `py
 process of rank 0 and needs none of this.
 """
 
+import hashlib
 import os
 from dataclasses import dataclass
 
@@ -60,3 +61,21 @@ def shard(order: torch.Tensor, world: World) -> torch.Tensor:
     padding = -len(order) % world.size
     order = torch.cat([order, order[:padding]])
     return order[world.rank :: world.size]
+
+
+def weights_digest(model: torch.nn.Module) -> str:
+    """A short hash of a network's weights and buffers: equal in every process whose copy took the same steps."""
+    digest = hashlib.sha256()
+    for name, value in model.state_dict().items():
+        digest.update(name.encode())
+        digest.update(value.detach().cpu().contiguous().numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
+def digests_of_all(model: torch.nn.Module, world: World) -> list[str]:
+    """Every process's `weights_digest`, in rank order (gradients averaged in every step make them all equal)."""
+    if world.size == 1:
+        return [weights_digest(model)]
+    digests: list[str | None] = [None] * world.size
+    dist.all_gather_object(digests, weights_digest(model))
+    return digests

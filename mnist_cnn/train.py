@@ -33,7 +33,7 @@ from mnist_cnn.augment import Augment
 from mnist_cnn.calibrate import calibration_report, fit_temperature
 from mnist_cnn.checkpoint import atomic_write, load_checkpoint, read_metadata, save_checkpoint
 from mnist_cnn.config import MNIST_MEAN, MNIST_STD, trained_checkpoint
-from mnist_cnn.distributed import World, join, leave, shard, wait_for_all
+from mnist_cnn.distributed import World, digests_of_all, join, leave, shard, wait_for_all
 from mnist_cnn.errors import MnistCnnError
 from mnist_cnn.evaluate import accuracy as accuracy_of
 from mnist_cnn.evaluate import logits_of
@@ -475,8 +475,12 @@ def train(args: argparse.Namespace, world: World | None = None) -> dict:
                   f"{check_name} acc {accuracy * 100:.2f} %, {run.elapsed:.0f} s")
             save_epoch(run, output, metadata := metadata_of(args, run, device))
         wait_for_all(world)  # the others wait while rank 0 checks and writes
+    digests = digests_of_all(run.model, world)
     if not world.main:
         return {}
+    if world.size > 1:  # each process took every step with the gradients averaged over all: one network
+        agree = "the same weights" if len(set(digests)) == 1 else "DIFFERENT weights"
+        print(f"{world.size} processes end with {agree}: {', '.join(digests)}")
     metadata["processes"] = world.size
     metadata = finish(args, run, data, norm, metadata, output, started)
     print(f"done: {args.arch}, {check_name} accuracy {accuracy * 100:.2f} % after {args.epochs} epochs, "

@@ -2,6 +2,7 @@
 
 import base64
 import io
+import os
 import re
 import subprocess
 import sys
@@ -249,7 +250,8 @@ def test_the_page_writes_its_answers_in_the_browsers_language(tmp_path):
     assert refused.value.message == "图片“empty.png”是空的（0 字节）。"
 
 
-@pytest.mark.parametrize("path", ["app.py", "/etc/passwd", "checkpoints/mnist_cnn.safetensors", "../README.md"])
+@pytest.mark.parametrize("path", ["app.py", "/etc/passwd", "checkpoints/mnist_cnn.safetensors",
+                                  f"../{ROOT.name}/README.md"])  # the last climbs out of the folder and back in
 def test_the_server_serves_none_of_the_projects_or_systems_files(app_url, path):
     import urllib.error
     import urllib.request
@@ -262,5 +264,44 @@ def test_the_server_serves_none_of_the_projects_or_systems_files(app_url, path):
             assert exc.code in (403, 404)
             continue
         real = Path(path) if path.startswith("/") else ROOT / path
-        secret = real.read_bytes()[:256] if real.is_file() else b"\x00never"
+        secret = real.read_bytes()[:256]
         assert secret not in body, f"{url} served {path}"
+
+
+def test_the_largest_photo_is_answered_as_an_upload_and_as_base64_and_one_byte_more_is_not(app_url):
+    from harness.hostile import phone_photo
+    from harness.wire import api_call, data_url, oversized
+    from mnist_cnn.preprocess import MAX_FILE_BYTES, MAX_REQUEST_BYTES
+
+    photo = phone_photo(MAX_FILE_BYTES)  # 20 MB: a phone's photo at its largest
+    for outcome in (api_call(app_url, "predict", photo), api_call(app_url, "predict_base64", data_url(photo))):
+        assert outcome.kind == "answer" and max(outcome.detail, key=outcome.detail.get) == "7", outcome
+    too_large = api_call(app_url, "predict_base64", data_url(photo + b"\0"))
+    assert too_large.kind == "error" and "larger than 20 MB" in str(too_large.detail), too_large
+    assert oversized(app_url, MAX_REQUEST_BYTES + 1).kind == "refused"  # the body limit, on the app itself
+    assert oversized(app_url, MAX_REQUEST_BYTES).kind != "refused"
+
+
+def test_the_launch_flags_and_environment_choose_where_the_page_listens():
+    from harness.server import answers, free_port
+
+    port = free_port()
+    for args, env, host in ((["--host", "127.0.0.2", "--port", str(port)], {}, "127.0.0.2"),
+                            ([], {"GRADIO_SERVER_NAME": "127.0.0.3", "GRADIO_SERVER_PORT": str(port)}, "127.0.0.3")):
+        process = subprocess.Popen([sys.executable, "app.py", *args], cwd=ROOT, env={**os.environ, **env},
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            assert answers(f"http://{host}:{port}", process, 90), f"{args or env}: not served on {host}:{port}"
+            assert not answers(f"http://127.0.0.1:{port}", process, 1)  # there, and nowhere else
+        finally:
+            stop_app(process)
+
+
+@pytest.mark.parametrize("document", ["README.md", "README.zh-CN.md", "docs/COMMANDS.md"])
+def test_the_python_in_the_readmes_runs_as_written(app_url, document):
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / document).read_text(encoding="utf-8"), re.S)
+    assert blocks
+    code = "\n".join(blocks).replace("http://127.0.0.1:7860", app_url)  # the page the tests started
+    ran = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    assert "7" in ran.stdout.split()  # every snippet reads examples/drawn_7.png

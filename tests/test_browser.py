@@ -70,6 +70,25 @@ def test_uploaded_picture_is_recognized(page, tmp_path):
     assert label == "4"
 
 
+def test_a_full_queue_shows_the_busy_sentence_on_upload_and_drawing_goes_on(browser, tmp_path):
+    from harness.server import start_app, stop_app
+
+    process, url = start_app("--queue-size", "0")  # no room on the queue: every upload finds it full
+    try:
+        page = open_page(browser, url)
+        path = tmp_path / "four.png"
+        stroke_digit(4, np.random.default_rng(5), canvas=400).convert("RGB").save(path)
+        page.get_by_role("tab", name="Upload").click()
+        page.locator("#upload input[type=file]").set_input_files(str(path))
+        page.get_by_text("This application is currently busy. Please try again.").first.wait_for(timeout=10_000)
+        page.get_by_role("tab", name="Draw").click()
+        draw_digit(page, 1)
+        assert wait_for_label(page, "1")[0] == "1"  # a drawing is read off the queue
+        page.close()
+    finally:
+        stop_app(process)
+
+
 def test_bad_upload_shows_one_sentence_and_keeps_the_page(page, tmp_path):
     path = tmp_path / "notes.png"
     path.write_text("not a picture at all")
@@ -140,6 +159,13 @@ def test_a_smiley_face_is_not_read_as_a_number(page):
     draw(page, face, size=0.6)
     expect(page.locator("#verdict")).to_contain_text("Not sure", timeout=10_000)
     expect(page.locator("#verdict")).to_contain_text("inside others")
+
+
+def test_a_hatched_drawing_gets_not_sure_with_its_sentence(page):
+    hatching = [[(-0.45 + 0.27 * i, 0.05), (-0.25 + 0.27 * i, 0.95)] for i in range(6)]  # six slanted strokes
+    draw(page, hatching, size=0.6)
+    expect(page.locator("#verdict")).to_contain_text("Not sure", timeout=10_000)
+    expect(page.locator("#verdict")).to_contain_text("looks like shading")
 
 
 def test_the_chart_follows_the_pen_and_settles_on_the_whole_drawing(page):

@@ -57,6 +57,20 @@ def test_the_cap_refuses_the_next_correction_and_keeps_the_rest(tmp_path):
     assert len(rows(tmp_path)) == 2
 
 
+def test_the_byte_cap_refuses_and_a_restarted_server_counts_the_bytes_kept(tmp_path):
+    picture = png_of(4)
+    kept = Corrections(tmp_path, DEFAULT_CHECKPOINT, max_bytes=2 * len(picture))
+    kept.add(picture, None, {}, "4")
+    with pytest.raises(Full, match="full"):  # a second would pass the cap: its picture, the table and the answer
+        kept.add(picture, None, {}, "4")
+    assert len(rows(tmp_path)) == 1
+    restarted = Corrections(tmp_path, DEFAULT_CHECKPOINT, max_bytes=2 * len(picture))
+    assert restarted.bytes >= len(picture)
+    with pytest.raises(Full, match="full"):
+        restarted.add(picture, None, {}, "4")
+    assert len(rows(tmp_path)) == 1 and Corrections(tmp_path, DEFAULT_CHECKPOINT).add(picture, None, {}, "4") == 2
+
+
 def test_a_torn_last_row_and_unreadable_pictures_are_skipped(tmp_path):
     kept = Corrections(tmp_path, DEFAULT_CHECKPOINT)
     kept.add(png_of(4), None, {}, "4")

@@ -20,4 +20,4 @@ def test_every_rendering_variant_is_mostly_recognized(classifier, mnist_test):
 def test_five_seconds_of_eight_clients_without_errors(app_url):
     result = run_load(app_url, clients=8, seconds=5)
     assert result["errors"] == []
-    assert result["wrong"] == 0 and len(result["latencies"]) >= 8
+    assert result["wrong"] == 0 and len(result["latencies"]) >= 8 * 5  # >= 8 calls/s (the benchmark: about 17)

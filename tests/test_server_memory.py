@@ -5,9 +5,8 @@ import subprocess
 import sys
 import textwrap
 
-import pytest
-
 from harness.server import ROOT
+from tests.conftest import unavailable
 
 # Run in a process of its own: the trimming thread freezes that process's objects and runs as long as it does.
 TRIMMING = textwrap.dedent("""
@@ -32,8 +31,9 @@ TRIMMING = textwrap.dedent("""
 """)
 
 
-@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
 def test_glibc_takes_the_limits_and_trimming_collects_cycles_on_a_daemon_thread():
+    if platform.libc_ver()[0] != "glibc":  # CI runs on glibc: there, a missing glibc is a failure, not a skip
+        unavailable("malloc_trim is glibc's: this C library has none")
     ran = subprocess.run([sys.executable, "-c", TRIMMING], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert ran.returncode == 0, ran.stderr
 

@@ -14,10 +14,20 @@ import torch
 
 from mnist_cnn.checkpoint import load_checkpoint, read_metadata
 from mnist_cnn.config import ARTICLE_CHECKPOINT, DEFAULT_CHECKPOINT
-from mnist_cnn.distributed import World
+from mnist_cnn.distributed import World, shard
 from mnist_cnn.errors import CheckpointError
 from mnist_cnn.predict import DigitClassifier
-from mnist_cnn.train import Data, Pools, bf16_by_default, one_epoch, parse_args, start_run
+from mnist_cnn.train import (
+    Data,
+    Pools,
+    bf16_by_default,
+    metadata_of,
+    one_epoch,
+    parse_args,
+    resume,
+    save_epoch,
+    start_run,
+)
 from mnist_cnn.transforms import Normalization
 
 TINY = ["--arch", "seed", "--optimizer", "adamw", "--lr", "3e-3", "--schedule", "onecycle", "--train-limit", "3000",
@@ -92,6 +102,55 @@ def test_interrupted_training_keeps_its_last_epoch_and_resumes(tmp_path, mnist_d
     assert final["epochs"] == 4 and not state.exists()
 
 
+def test_the_quick_recipe_trains_its_small_network(tmp_path, mnist_test):
+    out = tmp_path / "fast.safetensors"
+    run = subprocess.run([sys.executable, "-m", "mnist_cnn.train", "--fast", "--epochs", "1", "--train-limit", "6000",
+                          "--output", str(out)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    meta = read_metadata(out)
+    assert meta["preset"] == "fast" and meta["arch"] == "mnist_cnn_small" and meta["recipe"]["lr"] == 4e-3
+    classifier, (images, labels) = DigitClassifier.from_checkpoint(out), mnist_test
+    right = np.mean(classifier.probabilities_of(list(images[:1000].numpy() / 255.0)).argmax(1) == labels[:1000].numpy())
+    assert right >= 0.9, right  # one epoch on 6,000 images; the whole recipe reaches about 99.4 %
+
+
+def test_a_resumed_run_ends_with_the_weights_of_an_uninterrupted_one(tmp_path):
+    out, cpu = tmp_path / "run.safetensors", torch.device("cpu")
+    args = parse_args(["--arch", "seed", "--batch-size", "32", "--no-augment", "--no-bf16", "--epochs", "2",
+                       "--output", str(out)])
+    images, labels = torch.randint(0, 256, (160, 28, 28), dtype=torch.uint8), torch.randint(10, (160,))
+    data = Data((images, labels), (images[:0], labels[:0]), (images, labels))
+
+    def epoch(run):
+        one_epoch(args, run, data, Pools(), Normalization(), cpu, World())
+        run.epoch += 1
+        run.history.append({"epoch": run.epoch, "heldout_accuracy": 0.0})
+
+    torch.manual_seed(0)
+    interrupted = start_run(args, cpu, len(labels), World())
+    epoch(interrupted)
+    save_epoch(interrupted, out, metadata_of(args, interrupted, cpu))  # what an interrupted run leaves
+    epoch(interrupted)  # ... and the epoch it would have gone on to
+    torch.manual_seed(1)
+    resumed = start_run(args, cpu, len(labels), World())  # fresh weights
+    fresh = {k: v.clone() for k, v in resumed.model.state_dict().items()}
+    resume(resumed, out)
+    epoch(resumed)
+    for key, value in interrupted.model.state_dict().items():
+        assert not torch.equal(fresh[key], value) or "running" in key or "tracked" in key
+        assert torch.equal(resumed.model.state_dict()[key], value), key
+
+
+def test_each_process_trains_on_its_own_equal_share_of_every_image():
+    order = torch.randperm(1003)
+    for size in (2, 3, 4):
+        shards = [shard(order, World(rank=rank, size=size)) for rank in range(size)]
+        assert len({len(s) for s in shards}) == 1  # the same number of steps in every process
+        taken = torch.cat(shards)
+        assert set(taken.tolist()) == set(order.tolist())  # the whole epoch
+        assert len(taken) - len(set(taken.tolist())) == -len(order) % size  # disjoint but for the padding
+
+
 def test_default_recipe_calibrates_on_images_it_never_trained_on(tmp_path, mnist_dir):
     out = tmp_path / "calibrated.safetensors"
     run = train("--epochs", "1", "--output", str(out))
@@ -155,6 +214,7 @@ def test_two_processes_train_with_gloo_and_rank_0_writes_one_checkpoint(tmp_path
     run = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     assert run.stdout.count("x 2 processes") == 1 and run.stdout.count("done:") == 1  # rank 0 alone speaks
+    assert re.search(r"2 processes end with the same weights: (\w{16}), \1\n", run.stdout), run.stdout[-500:]
     meta = read_metadata(out)
     assert meta["processes"] == 2 and meta["epochs"] == 2
     classifier = DigitClassifier.from_checkpoint(out)
@@ -164,7 +224,7 @@ def test_two_processes_train_with_gloo_and_rank_0_writes_one_checkpoint(tmp_path
     assert right >= 0.9
 
 
-def test_fine_tuning_from_a_checkpoint_learns_the_extra_pictures(tmp_path, mnist_dir):
+def test_fine_tuning_from_a_checkpoint_learns_the_extra_pictures_and_keeps_mnist(tmp_path, mnist_dir, mnist_test):
     from harness.people import stroke_digit
     from mnist_cnn.config import DEFAULT_CHECKPOINT
 
@@ -186,9 +246,11 @@ def test_fine_tuning_from_a_checkpoint_learns_the_extra_pictures(tmp_path, mnist
                           "--output", str(out)], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     assert "extra pictures: 40 digits" in run.stdout
-    meta = read_metadata(out)
-    assert meta["init"] == DEFAULT_CHECKPOINT.name and meta["recipe"]["replay"] == 2000
+    assert read_metadata(out)["init"] == DEFAULT_CHECKPOINT.name
     assert scored(DEFAULT_CHECKPOINT) < 0.1 < 0.5 < scored(out)
+    tuned, (images, labels) = DigitClassifier.from_checkpoint(out), mnist_test  # and what it knew, it still knows
+    right = np.mean(tuned.probabilities_of(list(images[:1000].numpy() / 255.0)).argmax(1) == labels[:1000].numpy())
+    assert right >= 0.97, right
 
 
 @pytest.mark.slow
