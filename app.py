@@ -31,6 +31,7 @@ from mnist_cnn.preprocess import MAX_FILE_BYTES, MAX_REQUEST_BYTES, naive_input,
 from webpage.assets import CHART_CSS, PAGE_CSS, PAGE_JS, in_page
 from webpage.body_limit import BodyLimit
 from webpage.corrections import LABELS, MAX_ENTRIES, Corrections, Full
+from webpage.readings import ReadOnce, Workload
 from webpage.server_memory import ForgetFinished, limit_fragmentation, start_trimming
 from webpage.text import ENGLISH, TEXTS, language, say, unreadable
 
@@ -45,6 +46,10 @@ CONCURRENCY = 4
 # Requests waiting beyond the ones being served; when full, a visitor reads "busy, try again" and an API
 # client gets HTTP 503 at once, instead of everyone waiting longer and longer.
 QUEUE_SIZE = 64
+# How often Gradio's queue looks for new work while it has none: Gradio polls every millisecond, which costs an idle
+# server about 45 ms of CPU a second (most of what one visitor's drawing cost); every 10 ms costs about 5. Only
+# uploads and API calls use the queue (a drawing's readings do not), and they wait at most 10 ms longer.
+QUEUE_POLL_S = 0.01
 # Gradio keeps each visitor's session (about 70 KB for this page: its own copy of the page's configuration)
 # until newer ones push it out, the least recently active first; a page holds two, its events' and its chart's
 # (page.js). 300 bounds that memory at about 20 MB and is several times the visitors these CPUs serve at once; a
@@ -132,7 +137,8 @@ class Answer:
 def chart_reading(reading: Reading) -> dict:
     """What page.js draws: the reading as /predict_number answers it, and under "article" the article's network's
     reading of the same 28x28 inputs."""
-    article_reading = Reading([article.judge(d.model_input) for d in reading.digits], reading.doubt)
+    inputs = [d.model_input for d in reading.digits]
+    article_reading = Reading(article.judge_all(inputs) if inputs else [], reading.doubt)
     return reading.to_json() | {"article": article_reading.to_json()}
 
 
@@ -173,6 +179,16 @@ def read(image, lang: str = ENGLISH) -> Reading:
     """Read the digit or number in a picture; a gr.Error sentence if it cannot be read."""
     with said_in_one_sentence(lang):
         return classifier.read_number(image)
+
+
+def read_drawn(data_url: str, lang: str, live: bool = False) -> Reading:
+    """Read a drawing page.js sent (a PNG data URL). While the pen moves (`live`), touching strokes are not cut
+    apart: the chart follows the pen at a fraction of the cost. A finished drawing is read in full, and once for
+    the chart and the verdict together (webpage/readings.py)."""
+    with said_in_one_sentence(lang), workload.counted():
+        if live:
+            return classifier.read_number(image_bytes(data_url), cut=False)
+        return finished.get(data_url, lambda: classifier.read_number(image_bytes(data_url)))
 
 
 def page_language(request: gr.Request | None) -> str:
@@ -238,17 +254,19 @@ def on_stroke(data_url: str | None, request: gr.Request | None = None):
     if not data_url:
         return tuple(gr.skip() for _ in fields(Answer))
     lang = page_language(request)
-    picture = image_bytes(data_url)
-    return show(read(picture, lang), picture, lang, charts=False)
+    return show(read_drawn(data_url, lang), image_bytes(data_url), lang, charts=False)
 
 
-def read_drawing(data_url: str, inside: bool, request: gr.Request | None = None) -> dict:
-    """The charts' answer for a PNG of the canvas, sent by the browser while the pen moves and after each change:
-    the reading as /predict_number gives it (no digits for an empty canvas), the article's network's reading
-    under "article" and, when `inside` (the view is open), the inside view of the first digit under "inside".
-    Off the queue: about 10 ms, 20 with the inside view."""
+def read_drawing(data_url: str, inside: bool, live: bool = False, request: gr.Request | None = None) -> dict:
+    """The charts' answer for a PNG of the canvas, sent by the browser while the pen moves (`live`) and after each
+    change: the reading as /predict_number gives it (no digits for an empty canvas), the article's network's
+    reading under "article" and, when `inside` (the view is open), the inside view of the first digit under
+    "inside". Off the queue: about 5 ms, 12 with the inside view. A live reading while every CPU is reading is
+    declined at once: {"busy": true} (webpage/readings.py)."""
+    if live and workload.full():
+        return {"busy": True}
     lang = page_language(request)
-    reading = read(image_bytes(data_url), lang)
+    reading = read_drawn(data_url, lang, live)
     answer = chart_reading(reading)
     if inside:
         answer["inside"] = inside_view(reading.digits[0].model_input if reading.digits else None, lang)
@@ -333,6 +351,8 @@ ARGS = parse_args() if __name__ == "__main__" else parse_args([])
 classifier = load_classifier(ARGS.checkpoint)
 article = load_classifier(ARTICLE_CHECKPOINT)
 corrections = Corrections(ARGS.collect, classifier.path, ARGS.collect_limit) if ARGS.collect else None
+finished: ReadOnce[Reading] = ReadOnce()
+workload = Workload(os.cpu_count() or 1)
 torch.set_num_threads(TORCH_THREADS)
 ARTICLE_CHART = '<div class="answer"></div><div class="bars"></div>'  # page.js fills both in
 
@@ -422,6 +442,7 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
 
 os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", str(ANALYTICS_EVENTS))  # read when the queue is made
 demo.queue(default_concurrency_limit=CONCURRENCY, max_size=ARGS.queue_size)
+demo._queue.sleep_when_free = QUEUE_POLL_S  # Gradio 6.31's own attribute: tests/test_app.py fails if it moves
 
 
 def launch(args: argparse.Namespace) -> None:

@@ -27,64 +27,29 @@ machine renders only the measured pages' canvases.
 """
 
 import argparse
-import io
 import os
-import re
-import secrets
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
-from PIL import Image, ImageDraw
 from playwright.sync_api import sync_playwright
 
 from harness.bench import percentile
 from harness.page import CHROMIUM_FLAGS, QUIET, clear_canvas, draw_digit, drawing_picture, open_page, settle, top_label
-from harness.people import STROKES
-from harness.server import ROOT, answers, free_port, start_app, stop_app
-from harness.wire import data_url, page_event, read_drawing, stroke_event
-from mnist_cnn.styles import resample
+from harness.server import ROOT, answers, app_at, free_port, start_app, stop_app
+from harness.visitors import Strokes, Visitor
+from harness.wire import read_drawing
 
 BEFORE = "111598a"
 """The last commit of the page before live drawing."""
 DIGITS = (7, 0, 2, 3, 1, 9, 6, 8)  # drawn in one stroke each
-PAGE_JS, APP_PY = (ROOT / "webpage" / "page.js").read_text(), (ROOT / "app.py").read_text()
-"""The page's sources, read as text (importing app.py would build the page)."""
-
-
-def number_in(source: str, pattern: str) -> float:
-    """The number that `pattern`'s group catches in a source's text: one of the page's own constants."""
-    return float(re.search(pattern, source, re.MULTILINE).group(1))
-
-
-LIVE_S = number_in(PAGE_JS, r"LIVE_MS = (\d+)") / 1000
-"""How often page.js asks for an answer while the pen moves, at most (its LIVE_MS)."""
-SENT_SCALE = number_in(PAGE_JS, r"resolution: ([\d.]+)")
-"""The scale page.js sends the drawing at (its `resolution`: half)."""
-HALF_CANVAS, HALF_BRUSH = (round(number_in(APP_PY, rf"^{name} = (\d+)") * SENT_SCALE) for name in ("CANVAS", "BRUSH"))
-"""The picture page.js sends: app.py's sketchpad (CANVAS pixels wide) and its BRUSH at that scale."""
-
-
-def before_app() -> tuple[str, ...]:
-    """The project at commit BEFORE, written to a temporary folder from git: its page runs on its own package
-    and checkpoint (the script's folder comes first on Python's path)."""
-    folder = Path(tempfile.mkdtemp())
-    archive = subprocess.run(["git", "archive", BEFORE], cwd=ROOT, capture_output=True)
-    if archive.returncode != 0:
-        raise SystemExit(f"cannot read commit {BEFORE} from git: {archive.stderr.decode().strip()}")
-    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
-    return (str(folder / "app.py"),)
-
-
 WIRINGS = {
     "live": lambda: ("app.py",),
-    "before": before_app,
+    "before": lambda: app_at(BEFORE),
     "gradio-default": lambda: ("-m", "benchmarks.baseline_app"),
 }
 
@@ -123,39 +88,16 @@ def one_page(url: str, drawings: int, seconds: float, browser_at: str, wiring: s
         page.context.close()
 
 
-def drawing_so_far(digit: int, share: float) -> str:
-    """What page.js sends for `digit` (one stroke) drawn `share` of the way: a half-size PNG data URL."""
-    points = np.array(STROKES[digit][0]) * (0.55 * HALF_CANVAS) + 0.225 * HALF_CANVAS
-    xy = resample(points, max(2, int(share * 60)), upto=share)
-    image = Image.new("RGB", (HALF_CANVAS, HALF_CANVAS), "white")
-    if share > 0:
-        ImageDraw.Draw(image).line([tuple(p) for p in xy], fill="black", width=HALF_BRUSH, joint="curve")
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return data_url(buffer.getvalue())
-
-
-def replayed_visitor(url: str, seconds: float, stop: threading.Event, counts: dict, lock: threading.Lock) -> None:
+def replayed_visitor(url: str, seconds: float, stop: threading.Event, counts: dict, lock: threading.Lock,
+                     strokes: Strokes) -> None:
     """Draw digits as page.js would send them, one after another, until `stop`; count drawings and failures."""
-    event, session, chart = stroke_event(url), secrets.token_hex(8), secrets.token_hex(8)
-    empty = drawing_so_far(DIGITS[0], 0.0)
+    visitor = Visitor(url, strokes)
     while not stop.is_set():
         for digit in DIGITS:
-            start = time.perf_counter()
-            failed = 0
-            while (elapsed := time.perf_counter() - start) < seconds:  # the pen moves: one answer in flight
-                asked = time.perf_counter()
-                failed += read_drawing(url, drawing_so_far(digit, elapsed / seconds), session=chart).kind != "answer"
-                time.sleep(max(0.0, LIVE_S - (time.perf_counter() - asked)))
-            whole = drawing_so_far(digit, 1.0)
-            failed += read_drawing(url, whole, session=chart).kind != "answer"
-            failed += page_event(url, event, whole, session=session).kind != "answer"
-            time.sleep(QUIET)  # the visitor looks at the answer, then clears the canvas
-            failed += read_drawing(url, empty, session=chart).kind != "answer"
-            failed += page_event(url, event, empty, session=session).kind != "answer"
+            drawing = visitor.draw(digit, seconds)
             with lock:
                 counts["drawings"] += 1
-                counts["failed"] += failed
+                counts["failed"] += len(drawing.errors)
             if stop.is_set():
                 return
 
@@ -199,7 +141,8 @@ def measure(wiring: str, args) -> dict:
             raise SystemExit(f"{args.chromium} did not listen for DevTools on port {port} within 30 s")
         cpu, gpu, started = cpu_seconds(process.pid), gpu_process_cpu(), time.perf_counter()
         stop, lock, counts = threading.Event(), threading.Lock(), {"drawings": 0, "failed": 0}
-        replayed = [threading.Thread(target=replayed_visitor, args=(url, args.seconds, stop, counts, lock))
+        strokes = Strokes(DIGITS)
+        replayed = [threading.Thread(target=replayed_visitor, args=(url, args.seconds, stop, counts, lock, strokes))
                     for _ in range(args.replayed if wiring == "live" else 0)]
         pages = [threading.Thread(target=one_page, args=(url, args.drawings, args.seconds, browser_at, wiring,
                                                          args.inside_open, results))

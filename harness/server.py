@@ -4,6 +4,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -41,6 +42,17 @@ def start_app(*args: str, env: dict | None = None, timeout: float = 90, command:
         raise AppDidNotStart(f"{' '.join(command)} exited with {process.returncode}: {process.stdout.read()}")
     process.kill()
     raise AppDidNotStart(f"{' '.join(command)} did not serve {url} within {timeout} s")
+
+
+def app_at(commit: str) -> tuple[str, ...]:
+    """The command that runs the page as it was at `commit`, written from git to a temporary folder: its page runs
+    on its own packages and checkpoint (a script's folder comes first on Python's path)."""
+    folder = Path(tempfile.mkdtemp())
+    archive = subprocess.run(["git", "archive", commit], cwd=ROOT, capture_output=True)
+    if archive.returncode != 0:
+        raise SystemExit(f"cannot read commit {commit} from git: {archive.stderr.decode().strip()}")
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    return (str(folder / "app.py"),)
 
 
 def answers(url: str, process: subprocess.Popen, timeout: float) -> bool:

@@ -71,11 +71,11 @@ def page_event(url: str, event: Event, text: str, timeout: float = 30, session: 
 
 
 def read_drawing(url: str, picture: str, inside: bool = False, timeout: float = 30,
-                 session: str | None = None) -> Outcome:
+                 session: str | None = None, live: bool = False) -> Outcome:
     """Ask the page's `read_drawing` route (off the queue) for the chart's answer to a canvas PNG (a data URL), as
     page.js does: in `session` (a new one by default; page.js keeps one per page); `inside`: with the inside view,
-    as when it is open."""
-    return _run(url, "read_drawing", {"data": [picture, inside], "session_hash": session or secrets.token_hex(6)},
+    as when it is open; `live`: a drawing still in progress (the finished drawing by default)."""
+    return _run(url, "read_drawing", {"data": [picture, inside, live], "session_hash": session or secrets.token_hex(6)},
                 timeout)
 
 

@@ -134,11 +134,12 @@ class DigitClassifier:
             return Prediction(digit=None, confidence=0.0, message=NO_DIGIT)
         return self.judge(model_input)
 
-    def read_number(self, image: ImageSource) -> Reading:
+    def read_number(self, image: ImageSource, cut: bool = True) -> Reading:
         """Read the digits written side by side in an image, left to right; no digits when it is blank.
 
         A picture that holds one digit is read exactly as `predict` reads it, and so is a picture that does
-        not look like a row of digits (see `segment`), marked unsure with the reason."""
+        not look like a row of digits (see `segment`), marked unsure with the reason. Without `cut`, digits that
+        touch are read as one piece (a drawing still in progress: see `segment`)."""
         ink = ink_of(image)
         if ink is None:
             return Reading([])
@@ -157,7 +158,7 @@ class DigitClassifier:
         def confidence(pieces: list[np.ndarray]) -> list[float]:
             return [0.0 if result is None else result.confidence for result in judge_pieces(pieces)]
 
-        found = segment(ink, confidence)
+        found = segment(ink, confidence, cut)
         digits = [d for d in judge_pieces([ink] if len(found.parts) == 1 else found.parts) if d is not None]
         return Reading(digits, found.doubt if digits else None)
 

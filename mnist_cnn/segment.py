@@ -262,9 +262,10 @@ def split_touching(ink: np.ndarray, confidence: Confidence) -> list[np.ndarray]:
     return parts
 
 
-def segment(ink: np.ndarray, confidence: Confidence) -> Segmentation:
+def segment(ink: np.ndarray, confidence: Confidence, cut: bool = True) -> Segmentation:
     """The ink of each digit in the picture, left to right (none when there is none), and any doubt that the
-    picture is a row of digits at all."""
+    picture is a row of digits at all. Without `cut`, touching digits are not cut apart: each group of strokes is
+    read whole, at a fraction of the cost (for a drawing still in progress, whose cuts no one will see)."""
     pieces = Pieces(ink)
     if not pieces.strokes:
         return Segmentation([])
@@ -278,7 +279,8 @@ def segment(ink: np.ndarray, confidence: Confidence) -> Segmentation:
     parts, rows = [], []
     for group in groups:
         top = max(0, pieces.box(group)[0] - RIM)
-        for part in split_touching(pieces.ink_of(group), confidence):
+        whole = pieces.ink_of(group)
+        for part in split_touching(whole, confidence) if cut else [whole]:
             parts.append(part)
             rows.append(ink_rows(part, top))
     doubt = layout_doubt(rows) if len(parts) > 1 else None

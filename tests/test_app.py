@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from harness.people import stroke_digit
 from harness.server import OFFLINE, start_app, stop_app
@@ -305,3 +305,39 @@ def test_the_python_in_the_readmes_runs_as_written(app_url, document):
     ran = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert ran.returncode == 0, ran.stderr
     assert "7" in ran.stdout.split()  # every snippet reads examples/drawn_7.png
+
+
+def underlined_23() -> str:
+    """A drawn "23" underlined in one stroke: two digits that only cutting the ink apart reads as two."""
+    from harness.people import draw_number
+
+    picture = draw_number("23", gap=0.1)
+    ImageDraw.Draw(picture).line([(60, 175), (picture.width - 60, 175)], fill=0, width=12)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def test_a_drawing_in_progress_is_read_uncut_and_a_finished_one_in_full_once_for_chart_and_verdict(monkeypatch):
+    import app
+
+    url = underlined_23()
+    assert len(app.read_drawing(url, False, True)["digits"]) == 1  # the pen still moves: no cutting
+    real, cuts = app.classifier.read_number, []
+    monkeypatch.setattr(app.classifier, "read_number", lambda image, cut=True: cuts.append(cut) or real(image, cut))
+    chart = app.read_drawing(url, False)
+    assert chart["number"] == "23" and chart["digits"] == real(app.image_bytes(url)).to_json()["digits"]
+    assert answer(app.on_stroke(url))["verdict"].startswith("# 23\n")
+    assert cuts == [True]  # the verdict had the chart's reading: one reading for both
+
+
+def test_a_busy_server_declines_readings_of_a_drawing_in_progress_but_never_a_finished_one(monkeypatch):
+    import app
+
+    url = "data:image/png;base64," + base64.b64encode(
+        (ROOT / "examples" / "drawn_7.png").read_bytes()).decode()
+    monkeypatch.setattr(app.workload, "now", app.workload.limit)  # every CPU busy reading
+    assert app.read_drawing(url, False, True) == {"busy": True}
+    assert app.read_drawing(url, False)["number"] == "7"
+    monkeypatch.setattr(app.workload, "now", app.workload.limit - 1)
+    assert app.read_drawing(url, False, True)["number"] == "7"

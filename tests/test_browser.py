@@ -1,6 +1,8 @@
 """The page in headless Chromium: draw straight after load, see the answer, clear, upload."""
 
+import json
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -178,6 +180,7 @@ def test_the_chart_follows_the_pen_and_settles_on_the_whole_drawing(page):
     timings = settle(page, since)
     assert timings["during"] >= 2  # answers on the drawing so far while the pen moves (about 5 here)
     assert timings["answer"] == "0"  # and the last one is for the whole drawing
+    assert timings["drawn_ms"] <= 600  # the answer to the whole drawing, soon after the pen lifts (about 90 ms here)
     expect(page.locator("#verdict h1")).to_have_text("0")
     bars = page.locator("#probabilities .bar")
     assert bars.evaluate_all("bars => bars.map(b => b.dataset.digit)") == list("0123456789")  # in place, 0 to 9
@@ -194,6 +197,31 @@ def test_one_reading_is_in_flight_at_a_time_and_the_last_is_of_the_whole_drawing
     assert all(later >= earlier_end - 1 for (_, earlier_end), (later, _) in zip(reads, reads[1:]))  # no overlap
     answer = read_drawing(app_url, drawing_picture(page)).detail[0]  # the server's, for the canvas now
     assert len(answer["digits"]) == 1 and timings["answer"] == str(answer["digits"][0]["digit"])
+
+
+def test_a_busy_server_gets_fewer_live_questions_and_the_final_answer_still_comes(page):
+    asked = []  # (when, whether the pen was still moving) for each reading the page asked for
+
+    def busy_while_drawing(route):
+        live = json.loads(route.request.post_data)["data"][2]
+        asked.append((time.perf_counter(), live))
+        if live:  # what a server with every CPU busy answers (app.read_drawing)
+            route.fulfill(status=200, content_type="application/json", body=json.dumps({"data": [{"busy": True}]}))
+        else:
+            route.continue_()
+
+    page.route("**/gradio_api/run/read_drawing", busy_while_drawing)
+    since = page.evaluate("performance.now()")
+    draw_digit(page, 3, seconds=1.2)
+    timings = settle(page, since)
+    assert timings["answer"] == "3" and timings["during"] == 0  # the chart waited, then showed the whole drawing
+    recorded = timeline(page)  # the page's own clock: when each reading was asked for and answered
+    up = max(recorded["ups"])
+    live = sorted((start, end) for start, url, end in recorded["requests"]
+                  if since < start < up and "read_drawing" in url)
+    assert len(live) >= 2 and [moving for _, moving in asked].count(True) == len(live)
+    assert all(later - answered >= 200 for (_, answered), (later, _) in zip(live, live[1:]))  # BUSY_MS, not LIVE_MS
+    assert asked[-1][1] is False  # the last reading is of the finished drawing
 
 
 def test_undo_goes_back_to_the_answer_before_the_last_stroke(page):

@@ -133,3 +133,10 @@ def test_a_picture_in_doubt_is_read_whole(classifier):
     unclear = segment(ink, lambda pieces: [0.3] * len(pieces))
     assert len(unclear.parts) == 1 and unclear.doubt == OFF_LINE  # not clearly one digit: doubted, with the reason
     assert segment(ink, lambda pieces: [0.9] * len(pieces)).doubt is None  # read clearly as one digit: no doubt
+
+
+def test_a_drawing_in_progress_is_read_without_cutting_touching_digits_apart(classifier):
+    picture = draw_number("23", gap=0.1)
+    ImageDraw.Draw(picture).line([(60, 175), (picture.width - 60, 175)], fill=0, width=12)  # one stroke joins them
+    assert classifier.read_number(picture).number == "23"
+    assert len(classifier.read_number(picture, cut=False).digits) == 1

@@ -14,6 +14,9 @@
   //   textbox to the page's own event, which fills in the verdict and the 28x28 input.
   // window.editor is Gradio's image editor object (not a public API): tests/test_browser.py fails if it moves.
   const LIVE_MS = 80;
+  // A busy server declines a reading of a drawing still in progress (its answer says `busy`); the page then waits
+  // this long before asking again while the pen moves, so a crowd gets fewer live answers, never a late final one.
+  const BUSY_MS = 240;
   const READ = new URL("gradio_api/run/read_drawing", location.href);
   // The page's readings share one session on the server: without one, Gradio builds a new session (a copy of the
   // whole page's configuration) for every request.
@@ -24,6 +27,7 @@
   let later = null;
   let asking = false;  // a reading is in flight
   let stale = false;  // the drawing has changed since it was asked for
+  let quietUntil = 0;  // no live reading before this moment (the server said it was busy)
 
   // A chart: ten bars in the order 0 to 9 that stay in place, the winner marked, each with its percentage;
   // for a number, no bars. `#probabilities` shows the default network's reading, `#article-model` the article's
@@ -105,6 +109,10 @@
     request.onload = () => {
       if (request.status !== 200) return;
       const answer = JSON.parse(request.responseText).data[0];
+      if (answer.busy) {  // a live reading the server had no time for: keep the chart, ask again later
+        quietUntil = performance.now() + BUSY_MS;
+        return;
+      }
       window.showReading(answer);
       if (answer.inside) window.showInside(answer.inside);
     };  // on an error the page's own event shows what went wrong
@@ -112,7 +120,8 @@
       asking = false;
       if (stale) read();
     };
-    request.send(JSON.stringify({data: [drawn, inside], session_hash: SESSION}));
+    // `drawing`: the pen is still moving, so the server reads without cutting touching strokes apart
+    request.send(JSON.stringify({data: [drawn, inside, drawing], session_hash: SESSION}));
   };
   // The drawing as the chart reads it: a half-size PNG (a data URL), or null before the editor is there.
   window.drawingPicture = () => {
@@ -128,7 +137,7 @@
   };
   const whileDrawing = () => {
     if (!drawing || later) return;
-    const wait = sent + LIVE_MS - performance.now();
+    const wait = Math.max(sent + LIVE_MS, quietUntil) - performance.now();
     const send = () => { if (drawing) read(); };
     if (wait <= 0) send();
     else later = setTimeout(() => { later = null; send(); }, wait);
