@@ -1,7 +1,7 @@
 """A class draws at once: N visitors replayed over HTTP against one server, for several N and wirings in one run.
 
     python -m benchmarks.crowd [--visitors 1 8 16 32 64] [--drawings 4] [--seconds 1.2] [--wiring live before]
-                               [--url URL]
+                               [--in-a-row 300]
 
 Each visitor does what webpage/page.js and the page's own event do for a drawing (harness/visitors.py): the
 drawing so far to `read_drawing` while the pen moves, one answer in flight and at most one every 80 ms; at pen-up
@@ -12,13 +12,15 @@ stroke), live readings the server declined while busy, failed requests, whether 
 its own drawing's answer, and the server's CPU time per drawing and per reading (from /proc, the server process
 alone). The wirings, each on a fresh server, one after the other in the same run:
 - live: this page (app.py);
-- before: the page as it was before this benchmark's work on crowds (commit BEFORE, run from git).
-With --url, the crowds draw on a server already running there instead (for example the balancer of
-docs/DEPLOY.md; no CPU figures then).
+- before: the page as it was before this benchmark's work on crowds (commit BEFORE, run from git);
+- balanced: two copies of this page behind HAProxy (deploy/haproxy.cfg, docs/DEPLOY.md); CPU is both copies'.
+Before the crowds, one visitor sends --in-a-row readings one after another (two of every three of a drawing in
+progress) to price one reading.
 """
 
 import argparse
 import base64
+import contextlib
 import io
 import os
 import random
@@ -26,20 +28,42 @@ import statistics
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import torch
 from PIL import Image
 
 from harness.bench import headline, percentile
-from harness.server import ROOT, app_at, start_app, stop_app
+from harness.server import ROOT, app_at, start_app, start_balancer, stop_app
 from harness.visitors import Strokes, Visitor
 from harness.wire import data_url
 
 BEFORE = "b1a47ac"
 """The last commit before the crowd work: every reading cut half-drawn digits, a finished drawing was read twice."""
 DIGITS = (7, 0, 2, 3, 1, 9, 6, 8)
-WIRINGS = {"live": lambda: ("app.py",), "before": lambda: app_at(BEFORE)}
+WIRINGS = ("live", "before", "balanced")
+
+
+@contextlib.contextmanager
+def served(wiring: str) -> Iterator[tuple[str, list[int]]]:
+    """Start the servers of a wiring; yield the URL visitors draw on and the processes whose CPU counts."""
+    if wiring == "balanced":  # two copies of this page behind HAProxy (deploy/haproxy.cfg)
+        copies = [start_app(), start_app()]
+        balancer, url = start_balancer([url for _, url in copies])
+        processes = [process for process, _ in copies]
+    else:
+        process, url = start_app(command=("app.py",) if wiring == "live" else app_at(BEFORE),
+                                 env={"PYTHONPATH": str(ROOT)})
+        balancer, processes = None, [process]
+    try:
+        yield url, [process.pid for process in processes]
+    finally:
+        if balancer:
+            balancer.terminate()
+            balancer.wait(10)
+        for process in processes:
+            stop_app(process)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -72,7 +96,7 @@ def crowd(url: str, visitors: int, drawings: int, seconds: float, strokes: Strok
     return results
 
 
-def one_at_a_time(url: str, strokes: Strokes, pid: int, count: int) -> tuple[float, float]:
+def one_at_a_time(url: str, strokes: Strokes, pids: list[int], count: int) -> tuple[float, float]:
     """Server CPU ms per reading and wall ms per reading, for `count` readings in a row from one visitor: two of
     every three a drawing in progress, the third a finished one (each finished picture new, moved by a pixel or
     more, so that no reading is answered from an earlier one)."""
@@ -81,10 +105,10 @@ def one_at_a_time(url: str, strokes: Strokes, pid: int, count: int) -> tuple[flo
                     for d in DIGITS)
     asks = [(next(finished), False) if i % 3 == 2 else (strokes.frame(rng.choice(DIGITS), rng.uniform(0.1, 0.95)),
                                                        True) for i in range(count)]
-    before, started = cpu_seconds(pid), time.perf_counter()
+    before, started = sum(map(cpu_seconds, pids)), time.perf_counter()
     for picture, live in asks:
         page.read(picture, live)
-    return (cpu_seconds(pid) - before) * 1000 / count, (time.perf_counter() - started) * 1000 / count
+    return (sum(map(cpu_seconds, pids)) - before) * 1000 / count, (time.perf_counter() - started) * 1000 / count
 
 
 def shifted(picture: str, dx: int, dy: int) -> str:
@@ -97,7 +121,7 @@ def shifted(picture: str, dx: int, dy: int) -> str:
     return data_url(buffer.getvalue())
 
 
-def row(wiring: str, visitors: int, drawings: list, cpu: float | None) -> tuple[str, dict]:
+def row(wiring: str, visitors: int, drawings: list, cpu: float) -> tuple[str, dict]:
     """One table row, and the figures the headline needs."""
     final = [d.final_ms for d in drawings if d.answer is not None]
     verdict = [d.verdict_ms for d in drawings if d.verdict is not None]
@@ -105,14 +129,13 @@ def row(wiring: str, visitors: int, drawings: list, cpu: float | None) -> tuple[
     readings = sum(d.live for d in drawings) + 2 * len(drawings)  # answered: and the final and the cleared canvas
     own = sum(d.answer == str(d.digit) for d in drawings)
     errors = sum(len(d.errors) for d in drawings)
-    cpu_cells = (f"{cpu * 1000 / len(drawings):.0f} ms | {cpu * 1000 / readings:.1f} ms" if cpu is not None
-                 else "- | -")
     figures = {"p50": statistics.median(final) if final else float("nan"),
                "p95": percentile(final, 0.95), "live": live, "errors": errors,
-               "cpu": cpu * 1000 / len(drawings) if cpu is not None else None}
+               "cpu": cpu * 1000 / len(drawings)}
     return (f"| {wiring} | {visitors} | {len(drawings)} | {figures['p50']:.0f} / {figures['p95']:.0f} ms "
             f"| {statistics.median(verdict):.0f} / {percentile(verdict, 0.95):.0f} ms | {live:g} "
-            f"| {sum(d.shed for d in drawings)} | {errors} | {own} / {len(drawings)} | {cpu_cells} |"), figures
+            f"| {sum(d.shed for d in drawings)} | {errors} | {own} / {len(drawings)} | {figures['cpu']:.0f} ms "
+            f"| {cpu * 1000 / readings:.1f} ms |"), figures
 
 
 def main() -> None:
@@ -121,39 +144,30 @@ def main() -> None:
                         help="crowd sizes, each drawing at once (default 1 8 16 32 64)")
     parser.add_argument("--drawings", type=int, default=4, help="digits each visitor draws (default 4)")
     parser.add_argument("--seconds", type=float, default=1.2, help="how long each stroke takes (default 1.2)")
-    parser.add_argument("--wiring", nargs="+", choices=list(WIRINGS), default=list(WIRINGS),
-                        help="the pages to measure, each on a fresh server (default: live before)")
-    parser.add_argument("--url", help="draw on the server already running here (no CPU figures)")
+    parser.add_argument("--wiring", nargs="+", choices=WIRINGS, default=["live", "before"],
+                        help="the pages to measure, each on fresh servers (default: live before)")
     parser.add_argument("--seed", type=int, default=0, help="which digits and start times (default 0)")
     parser.add_argument("--in-a-row", type=int, default=300,
                         help="readings one visitor sends one after another, to price one reading (default 300)")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores; torch {torch.__version__}; Python {sys.version.split()[0]}")
     print(f"command: python -m benchmarks.crowd --visitors {' '.join(map(str, args.visitors))} --drawings "
-          f"{args.drawings} --seconds {args.seconds:g}" + (f" --url {args.url}" if args.url else
-                                                           f" --wiring {' '.join(args.wiring)}"))
+          f"{args.drawings} --seconds {args.seconds:g} --wiring {' '.join(args.wiring)}")
     strokes = Strokes(DIGITS)
     print("\n| wiring | visitors drawing at once | drawings | pen-up to final answer, p50 / p95 "
           "| pen-up to verdict, p50 / p95 | live answers per stroke, median | live readings declined "
           "| failed requests | ended on its own answer | server CPU per drawing | per reading answered |\n"
           "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     figures, alone = {}, {}
-    for wiring in ["balancer"] if args.url else args.wiring:
-        process, url = (None, args.url) if args.url else start_app(command=WIRINGS[wiring](),
-                                                                   env={"PYTHONPATH": str(ROOT)})
-        try:
+    for wiring in args.wiring:
+        with served(wiring) as (url, pids):
             crowd(url, 1, 1, args.seconds, strokes, seed=args.seed)  # warm up: the first reading allocates
-            if process:
-                alone[wiring] = one_at_a_time(url, strokes, process.pid, args.in_a_row)
+            alone[wiring] = one_at_a_time(url, strokes, pids, args.in_a_row)
             for visitors in args.visitors:
-                before = cpu_seconds(process.pid) if process else None
+                before = sum(map(cpu_seconds, pids))
                 drawings = crowd(url, visitors, args.drawings, args.seconds, strokes, seed=args.seed + visitors)
-                cpu = cpu_seconds(process.pid) - before if process else None
-                text, figures[wiring, visitors] = row(wiring, visitors, drawings, cpu)
+                text, figures[wiring, visitors] = row(wiring, visitors, drawings, sum(map(cpu_seconds, pids)) - before)
                 print(text, flush=True)
-        finally:
-            if process:
-                stop_app(process)
     if alone:
         print(f"\n{args.in_a_row} readings in a row from one visitor, two of every three of a drawing in progress:\n")
         print("| wiring | server CPU per reading | wall per reading |\n| --- | ---: | ---: |")
@@ -161,10 +175,10 @@ def main() -> None:
             print(f"| {wiring} | {cpu:.1f} ms | {wall:.1f} ms |")
     for (wiring, visitors), f in figures.items():
         if wiring == "live":
-            cpu = f" , server CPU {f['cpu']:.0f} ms a drawing" if f["cpu"] is not None else ""
             headline(f"{visitors} visitor{'s' * (visitors > 1)} drawing at once, replayed over HTTP (pen-up to "
                      "final answer p50 / p95; live answers per stroke)",
-                     f"{f['p50']:.0f} / {f['p95']:.0f} ms; {f['live']:g} live; {f['errors']} failed{cpu}")
+                     f"{f['p50']:.0f} / {f['p95']:.0f} ms; {f['live']:g} live; {f['errors']} failed; server CPU "
+                     f"{f['cpu']:.0f} ms a drawing")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Start and stop the app (or another Gradio script) on a free port, for the tests and the benchmarks."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -53,6 +54,22 @@ def app_at(commit: str) -> tuple[str, ...]:
         raise SystemExit(f"cannot read commit {commit} from git: {archive.stderr.decode().strip()}")
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
     return (str(folder / "app.py"),)
+
+
+def start_balancer(copies: list[str], timeout: float = 30) -> tuple[subprocess.Popen, str]:
+    """HAProxy with deploy/haproxy.cfg in front of two running copies (their URLs), on a free port; return
+    (process, url) once it serves the page."""
+    haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
+    ports = {f"COPY{i}": url.rsplit(":", 1)[1] for i, url in enumerate(copies, start=1)}
+    port = free_port()
+    process = subprocess.Popen([haproxy, "-db", "-f", str(ROOT / "deploy" / "haproxy.cfg")],
+                               env={**os.environ, **ports, "PORT": str(port)}, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    if not answers(f"{url}/config", process, timeout):
+        process.kill()
+        raise AppDidNotStart(f"HAProxy did not serve {url} within {timeout} s: {process.stdout.read().decode()}")
+    return process, url
 
 
 def answers(url: str, process: subprocess.Popen, timeout: float) -> bool:

@@ -96,7 +96,12 @@ class Visitor:
         self.host, self.port = parts.hostname, parts.port
         self.connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
         self.event = stroke_event(url)
-        config = httpx.get(f"{url}/config", timeout=10).json()
+        answer = httpx.get(f"{url}/config", timeout=10)
+        config = answer.json()
+        # behind a balancer, the cookie that keeps a visitor on one copy (deploy/haproxy.cfg), as a browser keeps it
+        self.headers = {"Content-Type": "application/json"}
+        if answer.cookies:
+            self.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in answer.cookies.items())
         reading = next(d for d in config["dependencies"] if d.get("api_name") == "read_drawing")
         self.says_live = len(reading["inputs"]) > 2  # the page tells live readings from final ones
         self.chart, self.page = secrets.token_hex(8), secrets.token_hex(8)
@@ -108,7 +113,7 @@ class Visitor:
         payload = json.dumps(body)
         for attempt in (0, 1):
             try:
-                connection.request("POST", f"{API}{path}", payload, {"Content-Type": "application/json"})
+                connection.request("POST", f"{API}{path}", payload, self.headers)
                 response = connection.getresponse()
                 text = response.read()
                 break
