@@ -42,6 +42,7 @@ BENCHMARKS: dict[str, list[str]] = {
     "stroke-inside-open": ["-m", "benchmarks.stroke_latency", "--inside-open", "--wiring", "live", "before"],
     "stroke-pages": ["-m", "benchmarks.stroke_latency", "--pages", "8", "--drawings", "8", "--wiring", "live"],
     "stroke-replayed": ["-m", "benchmarks.stroke_latency", "--replayed", "7", "--wiring", "live"],
+    "crowd": ["-m", "benchmarks.crowd", "--wiring", "live", "before", "balanced"],
     "load": ["-m", "benchmarks.load", "--clients", "8", "--seconds", "60"],
     "corrections": ["-m", "benchmarks.corrections", "--n", "1000"],
     "distributed": ["-m", "benchmarks.distributed"],
