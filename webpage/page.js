@@ -118,7 +118,9 @@
     };  // on an error the page's own event shows what went wrong
     request.onloadend = () => {
       asking = false;
-      if (stale) read();
+      if (!stale) return;
+      if (drawing) whileDrawing();  // the pen still moves: at the live pace (and not before a busy server's pause)
+      else read();  // the finished drawing: at once
     };
     // `drawing`: the pen is still moving, so the server reads without cutting touching strokes apart
     request.send(JSON.stringify({data: [drawn, inside, drawing], session_hash: SESSION}));
@@ -135,12 +137,11 @@
     sent = performance.now();
     return window.drawingPicture();
   };
-  const whileDrawing = () => {
-    if (!drawing || later) return;
+  const whileDrawing = () => {  // the next live reading, when its time comes (looked at again then: a busy
+    if (!drawing || later) return;  // answer may have arrived meanwhile and put it off)
     const wait = Math.max(sent + LIVE_MS, quietUntil) - performance.now();
-    const send = () => { if (drawing) read(); };
-    if (wait <= 0) send();
-    else later = setTimeout(() => { later = null; send(); }, wait);
+    if (wait <= 0) read();
+    else later = setTimeout(() => { later = null; whileDrawing(); }, wait);
   };
   const changed = () => {
     const p = picture();
