@@ -22,7 +22,8 @@ KEEP = 64
 
 
 class ReadOnce(Generic[T]):
-    """`get(key, read)`: `read()`'s result for `key`, computed once however many ask for it (its exception too)."""
+    """`get(key, read)`: `read()`'s result for `key`, computed once however many ask for it at once (a failure is
+    shared by those who asked meanwhile, then forgotten)."""
 
     def __init__(self, keep: int = KEEP) -> None:
         self.keep = keep
@@ -42,7 +43,9 @@ class ReadOnce(Generic[T]):
         if mine:
             try:
                 result.set_result(read())
-            except Exception as exc:
+            except Exception as exc:  # kept no longer than those waiting need it: its traceback holds the picture
+                with self.lock:
+                    self.results.pop(key, None)
                 result.set_exception(exc)
         return result.result()
 
