@@ -29,13 +29,12 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import torch
 from PIL import Image
 
 from harness.bench import headline, percentile
-from harness.server import ROOT, app_at, start_app, start_balancer, stop_app
+from harness.server import ROOT, app_at, cpu_seconds, start_app, start_balancer, stop_app
 from harness.visitors import Strokes, Visitor
 from harness.wire import data_url
 
@@ -66,12 +65,6 @@ def served(wiring: str) -> Iterator[tuple[str, list[int]]]:
             balancer.wait(10)
         for process in processes:
             stop_app(process)
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU seconds a process has used so far (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def crowd(url: str, visitors: int, drawings: int, seconds: float, strokes: Strokes, seed: int) -> list:
@@ -187,6 +180,7 @@ def main() -> None:
         was = f" (the page before: {alone['before'][0]:.1f} ms)" if "before" in alone else ""
         headline("one reading over HTTP, server CPU (readings in a row, a third of them finished drawings)",
                  f"{alone['live'][0]:.1f} ms{was}")
+
 
 if __name__ == "__main__":
     main()

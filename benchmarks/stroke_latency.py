@@ -40,7 +40,7 @@ from playwright.sync_api import sync_playwright
 
 from harness.bench import percentile
 from harness.page import CHROMIUM_FLAGS, QUIET, clear_canvas, draw_digit, drawing_picture, open_page, settle, top_label
-from harness.server import ROOT, answers, app_at, free_port, start_app, stop_app
+from harness.server import ROOT, answers, app_at, cpu_seconds, free_port, start_app, stop_app
 from harness.visitors import Strokes, Visitor
 from harness.wire import read_drawing
 
@@ -109,11 +109,6 @@ def inside_behind(results: list[dict]) -> str:
         return "-"
     missed = f" ({len(results) - len(behind)} never)" if len(behind) < len(results) else ""
     return f"{statistics.median(behind):.0f} / {percentile(behind, 0.95):.0f} ms{missed}"
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def gpu_process_cpu() -> float:
