@@ -26,14 +26,17 @@ from starlette.middleware import Middleware
 from mnist_cnn.config import ARTICLE_CHECKPOINT, NOT_A_DIGIT
 from mnist_cnn.errors import CheckpointError, InputError
 from mnist_cnn.explain import look_inside
+from mnist_cnn.live import CHOICES, TAB_DEFAULTS
 from mnist_cnn.predict import NO_DIGIT, DigitClassifier, Prediction, Reading
 from mnist_cnn.preprocess import MAX_FILE_BYTES, MAX_REQUEST_BYTES, naive_input, preprocess
 from webpage.assets import CHART_CSS, PAGE_CSS, PAGE_JS, in_page
 from webpage.body_limit import BodyLimit
 from webpage.corrections import LABELS, MAX_ENTRIES, Corrections, Full
+from webpage.pictures import picture_url
 from webpage.readings import ReadOnce, Workload
 from webpage.server_memory import ForgetFinished, limit_fragmentation, start_trimming
 from webpage.text import ENGLISH, TEXTS, language, say, unreadable
+from webpage.training import WAITING, TabView, TrainTab
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = sorted(str(p) for p in (HERE / "examples").glob("*.*") if p.suffix in {".png", ".jpg"})
@@ -134,12 +137,16 @@ class Answer:
         return tuple(getattr(self, f.name) for f in fields(self))
 
 
-def chart_reading(reading: Reading) -> dict:
-    """What page.js draws: the reading as /predict_number answers it, and under "article" the article's network's
-    reading of the same 28x28 inputs."""
+def chart_reading(reading: Reading, yours: str | None = None) -> dict:
+    """What page.js draws: the reading as /predict_number answers it, under "article" the article's network's
+    reading of the same 28x28 inputs and, when `yours` is the key of the visitor's network (the Train tab), that
+    network's reading of them under "yours"."""
     inputs = [d.model_input for d in reading.digits]
-    article_reading = Reading(article.judge_all(inputs) if inputs else [], reading.doubt)
-    return reading.to_json() | {"article": article_reading.to_json()}
+    answer = reading.to_json()
+    for name, network in (("article", article), ("yours", train_tab.networks.get(yours))):
+        if network is not None:
+            answer[name] = Reading(network.judge_all(inputs) if inputs else [], reading.doubt).to_json()
+    return answer
 
 
 def naive_view(image, lang: str) -> tuple[Image.Image, str]:
@@ -149,11 +156,11 @@ def naive_view(image, lang: str) -> tuple[Image.Image, str]:
     return enlarged([x]), say(lang, "naive_answer", digit=answer.digit, percent=f"{answer.confidence * 100:.0f}")
 
 
-def show(reading: Reading, image, lang: str, charts: bool = True) -> tuple:
+def show(reading: Reading, image, lang: str, charts: bool = True, yours: str | None = None) -> tuple:
     """The page's outputs for one reading of a picture, in the order of Answer's fields; without `charts`, the
-    charts' reading is skipped (page.js has drawn it already) and the article's network is not run for it."""
+    charts' reading is skipped (page.js has drawn it already) and the other networks are not run for it."""
     digits = reading.digits
-    charts_reading = chart_reading(reading) if charts else gr.skip()
+    charts_reading = chart_reading(reading, yours) if charts else gr.skip()
     if not digits:
         return Answer(reading=charts_reading).values()
     naive, naive_answer = naive_view(image, lang)
@@ -220,13 +227,6 @@ INSIDE_VIEWS = (
 )
 
 
-def picture_url(picture: np.ndarray) -> str:
-    """A picture (uint8 array) as a PNG data URL, for page.js to show."""
-    buffer = io.BytesIO()
-    Image.fromarray(picture).save(buffer, format="PNG", compress_level=1)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
-
-
 def inside_view(model_input: np.ndarray | None, lang: str) -> dict:
     """What page.js shows in the inside view for a 28x28 input: each layer's picture (a PNG data URL, under the
     element id of INSIDE_VIEWS), the sentence on the moved inputs' answers, and the strongest hidden units as a
@@ -257,26 +257,28 @@ def on_stroke(data_url: str | None, request: gr.Request | None = None):
     return show(read_drawn(data_url, lang), image_bytes(data_url), lang, charts=False)
 
 
-def read_drawing(data_url: str, inside: bool, live: bool = False, request: gr.Request | None = None) -> dict:
+def read_drawing(data_url: str, inside: bool, live: bool = False, yours: str | None = None,
+                 request: gr.Request | None = None) -> dict:
     """The charts' answer for a PNG of the canvas, sent by the browser while the pen moves (`live`) and after each
     change: the reading as /predict_number gives it (no digits for an empty canvas), the article's network's
-    reading under "article" and, when `inside` (the view is open), the inside view of the first digit under
-    "inside". Off the queue: about 5 ms, 12 with the inside view. A live reading while every CPU is reading is
-    declined at once: {"busy": true} (webpage/readings.py)."""
+    reading under "article", the visitor's own network's under "yours" (`yours`: its key, from the Train tab) and,
+    when `inside` (the view is open), the inside view of the first digit under "inside". Off the queue: about
+    5 ms, 12 with the inside view. A live reading while every CPU is reading is declined at once: {"busy": true}
+    (webpage/readings.py)."""
     if live and workload.full():
         return {"busy": True}
     lang = page_language(request)
     reading = read_drawn(data_url, lang, live)
-    answer = chart_reading(reading)
+    answer = chart_reading(reading, yours)
     if inside:
         answer["inside"] = inside_view(reading.digits[0].model_input if reading.digits else None, lang)
     return answer
 
 
-def on_upload(path: str | None, is_open: bool, request: gr.Request | None = None):
+def on_upload(path: str | None, is_open: bool, yours: str | None = None, request: gr.Request | None = None):
     """An uploaded, pasted or example picture, and its inside view while open; removing it clears the answer."""
     lang = page_language(request)
-    answer = show(Reading([]) if path is None else read(path, lang), path, lang)
+    answer = show(Reading([]) if path is None else read(path, lang), path, lang, yours=yours)
     return (*answer, on_inside(is_open, answer[-1], request))
 
 
@@ -298,6 +300,24 @@ def on_correct(label: str | None, picture: bytes | str | None, request: gr.Reque
     except Full:
         raise gr.Error(say(lang, "corrections_full"), print_exception=False) from None
     return say(lang, "thanks", label=say(lang, "not_a_digit") if label == NOT_A_DIGIT else label)
+
+
+def on_train(kernel, norm, pool, width, optimizer, lr, epochs, images, request: gr.Request):
+    """Train the article's network as the visitor chose, and show it learn (webpage/training.py): its place in
+    line first when another run is going."""
+    choices = dict(kernel=kernel, norm=norm, pool=pool, width=width, optimizer=optimizer, lr=lr, epochs=epochs,
+                   images=images)
+    yield from train_tab.train(choices, request.session_hash, page_language(request))
+
+
+def on_train_stop(request: gr.Request) -> None:
+    """Stop: the visitor's run ends, keeping its network, or the visitor leaves the line."""
+    train_tab.stop(request.session_hash)
+
+
+def on_leave(request: gr.Request) -> None:
+    """The visitor's page is closed: their run stops and their network goes."""
+    train_tab.forget(request.session_hash)
 
 
 def file_path(image: gr.FileData | str) -> str:
@@ -352,6 +372,7 @@ classifier = load_classifier(ARGS.checkpoint)
 article = load_classifier(ARTICLE_CHECKPOINT)
 corrections = Corrections(ARGS.collect, classifier.path, ARGS.collect_limit) if ARGS.collect else None
 finished: ReadOnce[Reading] = ReadOnce()
+train_tab = TrainTab()
 workload = Workload(os.cpu_count() or 1)
 torch.set_num_threads(TORCH_THREADS)
 ARTICLE_CHART = '<div class="answer"></div><div class="bars"></div>'  # page.js fills both in
@@ -360,77 +381,123 @@ ARTICLE_CHART = '<div class="answer"></div><div class="bars"></div>'  # page.js 
 with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabled=False,
                delete_cache=CACHE_CLEANUP) as demo:
     gr.Markdown(I18N("intro"), elem_id="intro")
-    with gr.Row():
-        with gr.Column(elem_id="drawing"):
-            with gr.Tab(I18N("draw_tab")):
-                sketchpad = gr.Sketchpad(
-                    elem_id="sketchpad",
-                    canvas_size=(CANVAS, CANVAS),
-                    brush=gr.Brush(default_size=BRUSH, colors=["#000000"], color_mode="fixed"),
-                    format="png",
-                    layers=False,
-                    transforms=(),
-                    label=I18N("draw_here"),
-                )
-            with gr.Tab(I18N("upload_tab")):
-                upload = RawImage(elem_id="upload", type="filepath", sources=["upload", "clipboard"],
-                                  label=I18N("upload"))
-                if EXAMPLES:
-                    gr.Examples(EXAMPLES, inputs=upload, label=I18N("examples"))
-        with gr.Column(elem_id="answer"):
-            page = {
-                "verdict": gr.Markdown(Answer.verdict, elem_id="verdict"),
-                "chart": gr.HTML('<div class="bars"></div>', elem_id="probabilities", label=I18N("chart"),
-                                 show_label=True, container=True, css_template=CHART_CSS),
-                "digits": gr.Markdown(elem_id="digits"),
-            }
-    with gr.Row(elem_id="comparison"):
-        page["model_input"] = gr.Image(elem_id="model-input", label=I18N("model_input"), height=200, **PICTURE)
-        with gr.Column():
-            page["naive_input"] = gr.Image(elem_id="naive-input", label=I18N("naive"), height=200, **PICTURE)
-            page["naive_answer"] = gr.Markdown(elem_id="naive-answer")
-        with gr.Column():
-            gr.HTML(ARTICLE_CHART, elem_id="article-model", label=I18N("article"), show_label=True, container=True,
-                    css_template=CHART_CSS)
-    with gr.Row():
-        gr.Markdown(I18N("why_preprocessing"))
-        gr.Markdown(I18N("compare"))
-    if corrections is not None:  # only when the owner collects: otherwise no control to send anything
-        with gr.Row(elem_id="correction"):
-            gr.Markdown(I18N("collect_note"))
-            right_label = gr.Radio([(d, d) for d in LABELS[:-1]] + [(I18N("not_a_digit"), NOT_A_DIGIT)],
-                                   label=I18N("right_label"), elem_id="right-label")
-            with gr.Column():
-                send = gr.Button(I18N("send_correction"), elem_id="send-correction")
-                correction_status = gr.Markdown(elem_id="correction-status")
-    with gr.Accordion(I18N("inside"), open=False, elem_id="feature-maps") as inside_accordion:
-        gr.Markdown(I18N("inside_intro"))
-        for key, elem_id in INSIDE_VIEWS:  # page.js puts each picture in its box
-            gr.HTML(f'<div class="inside-picture" data-view="{elem_id}"></div>', elem_id=elem_id,
-                    label=I18N(f"view_{key}"), show_label=True, container=True)
-            gr.Markdown(I18N(f"lesson_{key}"))
-            if key == "moved":
-                gr.HTML('<p class="inside-moved"></p>', elem_id="moved-answers")
-        gr.HTML('<div class="inside-units"></div>', elem_id="units")
-        gr.Markdown(I18N("lesson_units"))
+    with gr.Tabs():
+        with gr.Tab(I18N("read_tab"), elem_id="read-tab"):
+            with gr.Row():
+                with gr.Column(elem_id="drawing"):
+                    with gr.Tab(I18N("draw_tab")):
+                        sketchpad = gr.Sketchpad(
+                            elem_id="sketchpad",
+                            canvas_size=(CANVAS, CANVAS),
+                            brush=gr.Brush(default_size=BRUSH, colors=["#000000"], color_mode="fixed"),
+                            format="png",
+                            layers=False,
+                            transforms=(),
+                            label=I18N("draw_here"),
+                        )
+                    with gr.Tab(I18N("upload_tab")):
+                        upload = RawImage(elem_id="upload", type="filepath", sources=["upload", "clipboard"],
+                                          label=I18N("upload"))
+                        if EXAMPLES:
+                            gr.Examples(EXAMPLES, inputs=upload, label=I18N("examples"))
+                with gr.Column(elem_id="answer"):
+                    page = {
+                        "verdict": gr.Markdown(Answer.verdict, elem_id="verdict"),
+                        "chart": gr.HTML('<div class="bars"></div>', elem_id="probabilities", label=I18N("chart"),
+                                         show_label=True, container=True, css_template=CHART_CSS),
+                        "digits": gr.Markdown(elem_id="digits"),
+                    }
+            with gr.Row(elem_id="comparison"):
+                page["model_input"] = gr.Image(elem_id="model-input", label=I18N("model_input"), height=200, **PICTURE)
+                with gr.Column():
+                    page["naive_input"] = gr.Image(elem_id="naive-input", label=I18N("naive"), height=200, **PICTURE)
+                    page["naive_answer"] = gr.Markdown(elem_id="naive-answer")
+                with gr.Column():
+                    gr.HTML(ARTICLE_CHART, elem_id="article-model", label=I18N("article"), show_label=True,
+                            container=True, css_template=CHART_CSS)
+                with gr.Column(visible=False) as your_chart:  # shown once the visitor has trained a network
+                    gr.HTML(ARTICLE_CHART, elem_id="your-model", label=I18N("your_model"), show_label=True,
+                            container=True, css_template=CHART_CSS)
+            with gr.Row():
+                gr.Markdown(I18N("why_preprocessing"))
+                gr.Markdown(I18N("compare"))
+            if corrections is not None:  # only when the owner collects: otherwise no control to send anything
+                with gr.Row(elem_id="correction"):
+                    gr.Markdown(I18N("collect_note"))
+                    right_label = gr.Radio([(d, d) for d in LABELS[:-1]] + [(I18N("not_a_digit"), NOT_A_DIGIT)],
+                                           label=I18N("right_label"), elem_id="right-label")
+                    with gr.Column():
+                        send = gr.Button(I18N("send_correction"), elem_id="send-correction")
+                        correction_status = gr.Markdown(elem_id="correction-status")
+            with gr.Accordion(I18N("inside"), open=False, elem_id="feature-maps") as inside_accordion:
+                gr.Markdown(I18N("inside_intro"))
+                for key, elem_id in INSIDE_VIEWS:  # page.js puts each picture in its box
+                    gr.HTML(f'<div class="inside-picture" data-view="{elem_id}"></div>', elem_id=elem_id,
+                            label=I18N(f"view_{key}"), show_label=True, container=True)
+                    gr.Markdown(I18N(f"lesson_{key}"))
+                    if key == "moved":
+                        gr.HTML('<p class="inside-moved"></p>', elem_id="moved-answers")
+                gr.HTML('<div class="inside-units"></div>', elem_id="units")
+                gr.Markdown(I18N("lesson_units"))
+        with gr.Tab(I18N("train_tab"), elem_id="train-tab"):
+            gr.Markdown(I18N("train_intro"))
+            choice = {}
+            with gr.Row():
+                choice["kernel"] = gr.Radio([(f"{k}x{k}", k) for k in CHOICES["kernel"]], label=I18N("kernel_choice"))
+                choice["norm"] = gr.Radio([(I18N(f"norm_{n}"), n) for n in CHOICES["norm"]], label=I18N("norm_choice"))
+                choice["pool"] = gr.Radio([(I18N(f"pool_{n}"), n) for n in CHOICES["pool"]], label=I18N("pool_choice"))
+                choice["width"] = gr.Radio(list(CHOICES["width"]), label=I18N("width_choice"))
+            with gr.Row():
+                choice["optimizer"] = gr.Radio([(I18N(f"optimizer_{n}"), n) for n in CHOICES["optimizer"]],
+                                               label=I18N("optimizer_choice"))
+                choice["lr"] = gr.Radio(list(CHOICES["lr"]), label=I18N("lr_choice"))
+                choice["epochs"] = gr.Radio(list(CHOICES["epochs"]), label=I18N("epochs_choice"))
+                choice["images"] = gr.Radio([(f"{n:,}", n) for n in CHOICES["images"]], label=I18N("images_choice"))
+            for key, control in choice.items():
+                control.value, control.elem_id = TAB_DEFAULTS[key], f"train-{key}"
+            with gr.Row():
+                train_start = gr.Button(I18N("train_start"), variant="primary", elem_id="train-start")
+                train_stop = gr.Button(I18N("train_stop"), elem_id="train-stop")
+            tab = {"progress": gr.HTML(elem_id="train-progress", label=I18N("train_progress"))}
+            with gr.Row(elem_id="train-plot"):
+                for name in ("loss", "accuracy"):
+                    tab[f"{name}_plot"] = gr.LinePlot(x="seconds", y=name, color="series", label=I18N(f"plot_{name}"),
+                                                      elem_id=f"train-{name}-curve", height=260)
+            with gr.Row():
+                tab["kernels"] = gr.HTML(elem_id="train-kernels", label=I18N("train_kernels"), show_label=True,
+                                         container=True)
+                tab["digits"] = gr.HTML(elem_id="train-digits", label=I18N("train_digits"), show_label=True,
+                                        container=True)
+            tab["accuracy"] = gr.Markdown(elem_id="train-accuracy", label=I18N("train_accuracy"))
+            tab["results"] = gr.HTML(elem_id="train-results")
+            tab["download"] = gr.DownloadButton(I18N("train_download"), elem_id="train-download", visible=False)
     stroke_data = gr.Textbox(elem_id="stroke-data", visible="hidden")
     page["reading"] = gr.JSON(visible="hidden", elem_id="reading")
     page["picture"] = gr.State(None)
     page["current_input"] = gr.State(None)
     inside_open = gr.State(False)
     inside = gr.JSON(visible="hidden", elem_id="inside")  # the inside view after an upload or on opening it
+    tab["your_key"] = gr.Textbox(visible="hidden", elem_id="your-model-key")  # page.js sends it with each drawing
+    tab["your_chart"] = your_chart
     outputs = [page[f.name] for f in fields(Answer)]
     private = {"show_progress": "hidden", "api_visibility": "private"}
     # The drawing's answer skips the queue: one small request, about 7 ms of work, the newest drawing only
     # (always_last: while one is in flight, later ones wait and only the latest is sent).
     stroke_data.change(on_stroke, inputs=stroke_data, outputs=outputs, trigger_mode="always_last", queue=False,
                        **private)
-    upload.change(on_upload, inputs=[upload, inside_open], outputs=[*outputs, inside], **private)
+    upload.change(on_upload, inputs=[upload, inside_open, tab["your_key"]], outputs=[*outputs, inside], **private)
     inside_accordion.expand(lambda: True, outputs=inside_open, **private).success(
         on_inside, inputs=[inside_open, page["current_input"]], outputs=inside, **private)
     inside_accordion.collapse(lambda: False, outputs=inside_open, **private)
     page["reading"].change(None, inputs=page["reading"], js=in_page("showReading"), **private)
     inside.change(None, inputs=inside, js=in_page("showInside"), **private)
+    # Each visitor's run streams its progress; up to WAITING visitors wait in line (webpage/training.py) apart
+    # from the page's other events. Stop and a closed page reach the run through the visitor's session.
+    train_start.click(on_train, inputs=list(choice.values()), outputs=[tab[f.name] for f in fields(TabView)],
+                      concurrency_limit=WAITING, concurrency_id="train", show_progress="hidden", api_name="train",
+                      api_visibility="undocumented")
+    train_stop.click(on_train_stop, queue=False, **private)
+    demo.unload(on_leave)
     if corrections is not None:
         send.click(on_correct, inputs=[right_label, page["picture"]], outputs=correction_status, queue=False,
                    **private)

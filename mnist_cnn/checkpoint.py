@@ -37,7 +37,7 @@ def atomic_write(path: str | os.PathLike, write) -> None:
 
 
 def save_checkpoint(model: nn.Module, path: str | os.PathLike, metadata: dict[str, Any]) -> None:
-    """Write the model's weights and metadata (arch, mean, std, figures) to a safetensors file."""
+    """Write the model's weights and metadata (arch, its options if any, mean, std, figures) to a safetensors file."""
     tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     meta = {"format": FORMAT, **metadata}
     encoded = {k: json.dumps(v) for k, v in meta.items()}
@@ -71,10 +71,10 @@ def load_checkpoint(path: str | os.PathLike) -> tuple[nn.Module, dict[str, Any]]
         state = load_file(str(path))
     except (SafetensorError, OSError) as exc:
         raise CheckpointError(f"Checkpoint {path} is damaged ({exc}).") from None
-    model = build_model(meta["arch"])
     try:
+        model = build_model(meta["arch"], meta.get("arch_options"))
         model.load_state_dict(state)
-    except RuntimeError:
+    except (RuntimeError, ValueError, TypeError):
         raise CheckpointError(f"Checkpoint {path} does not hold weights for arch {meta['arch']!r}.") from None
     if not all(torch.isfinite(v).all() for v in state.values() if v.is_floating_point()):
         raise CheckpointError(f"Checkpoint {path} holds NaN or infinite weights.")

@@ -5,29 +5,48 @@ from torch import nn
 
 from mnist_cnn.config import IMAGE_SIZE
 
+NORMS = ("none", "lrn", "batch")
+POOLS = ("max", "avg")
+KERNELS = (3, 5)
+
 
 class SeedNet(nn.Module):
-    """The tutorial's network: two 5x5 conv + pool stages, then two fully connected layers."""
+    """The tutorial's network: two 5x5 conv + pool stages, then two fully connected layers.
 
-    def __init__(self) -> None:
+    Its variants (the Train tab's choices) change one concept at a time: the kernel size (3 or 5), a
+    normalization after each convolution (none, as the article's network; local response normalization after the
+    ReLU, as the article describes it and AlexNet used it; or batch normalization before the ReLU), max or average
+    pooling, and the width: `width` feature maps in the first convolution, twice as many in the second.
+    """
+
+    def __init__(self, kernel: int = 5, norm: str = "none", pool: str = "max", width: int = 16) -> None:
         super().__init__()
-        self.features = nn.Sequential(
-            nn.Conv2d(1, 16, kernel_size=5, stride=1, padding=2),
-            nn.ReLU(),
-            nn.MaxPool2d(2),
-            nn.Conv2d(16, 32, kernel_size=5, stride=1, padding=2),
-            nn.ReLU(),
-            nn.MaxPool2d(2),
-        )
+        if kernel not in KERNELS or norm not in NORMS or pool not in POOLS or not 1 <= width <= 256:
+            raise ValueError(f"No such article network: kernel {kernel}, norm {norm}, pool {pool}, width {width}.")
+        self.features = nn.Sequential(*stage(1, width, kernel, norm, pool),
+                                      *stage(width, 2 * width, kernel, norm, pool))
         self.classifier = nn.Sequential(
             nn.Flatten(),
-            nn.Linear(32 * (IMAGE_SIZE // 4) ** 2, 256),
+            nn.Linear(2 * width * (IMAGE_SIZE // 4) ** 2, 256),
             nn.ReLU(),
             nn.Linear(256, 10),
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.classifier(self.features(x))
+
+
+def stage(c_in: int, c_out: int, kernel: int, norm: str, pool: str) -> list[nn.Module]:
+    """One convolution stage of the article's network: convolution, ReLU (with the chosen normalization), pooling;
+    without a normalization, exactly the article's layers (so its checkpoints keep their weights' names)."""
+    layers: list[nn.Module] = [nn.Conv2d(c_in, c_out, kernel_size=kernel, stride=1, padding=kernel // 2)]
+    if norm == "batch":
+        layers.append(nn.BatchNorm2d(c_out))
+    layers.append(nn.ReLU())
+    if norm == "lrn":
+        layers.append(nn.LocalResponseNorm(size=5))
+    layers.append(nn.MaxPool2d(2) if pool == "max" else nn.AvgPool2d(2))
+    return layers
 
 
 def conv_bn(c_in: int, c_out: int) -> nn.Sequential:
@@ -80,8 +99,11 @@ ARCHS = {
 DEFAULT_ARCH = "mnist_cnn"
 
 
-def build_model(arch: str = DEFAULT_ARCH) -> nn.Module:
-    """Return a freshly initialised network of the named architecture."""
+def build_model(arch: str = DEFAULT_ARCH, options: dict | None = None) -> nn.Module:
+    """Return a freshly initialised network of the named architecture; `options` choose a variant of the article's
+    network (`seed`): kernel, norm, pool and width, as SeedNet takes them."""
     if arch not in ARCHS:
         raise ValueError(f"Unknown arch {arch!r}; choose one of {', '.join(ARCHS)}.")
-    return ARCHS[arch]()
+    if options and arch != "seed":
+        raise ValueError(f"Only the article's network (seed) has variants, not {arch!r}.")
+    return ARCHS[arch](**(options or {}))

@@ -20,6 +20,7 @@ import platform
 import signal
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +39,7 @@ from mnist_cnn.errors import MnistCnnError
 from mnist_cnn.evaluate import accuracy as accuracy_of
 from mnist_cnn.evaluate import logits_of
 from mnist_cnn.extra_data import read_all
-from mnist_cnn.model import ARCHS, build_model
+from mnist_cnn.model import ARCHS, KERNELS, NORMS, POOLS, build_model
 from mnist_cnn.outliers import pair_inputs, piece_inputs, scribble_inputs
 from mnist_cnn.styles import style_inputs
 from mnist_cnn.transforms import Normalization
@@ -73,6 +74,8 @@ OPTIONAL = dict(outlier_pool=10_000, extra_repeat=1, replay=0, bf16=None, style_
 pays, see bf16_by_default; style_share: 64 styled digits beside each step's 128 MNIST digits)."""
 RECIPE_KEYS = (*PRESETS["default"], "style_share", "replay", "extra_repeat")
 """The settings a checkpoint records as its recipe."""
+VARIANT_KEYS = ("kernel", "norm", "pool", "width")
+"""The article network's variants (mnist_cnn.model.SeedNet): a checkpoint records them as its arch_options."""
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -83,6 +86,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--preset", choices=PRESETS, default="default", help="recipe to start from (default: default)")
     p.add_argument("--fast", action="store_const", const="fast", dest="preset", help="same as --preset fast")
     p.add_argument("--arch", choices=ARCHS, help="network architecture")
+    variant = p.add_argument_group("variants of the article's network (--arch seed; default: the article's own)")
+    variant.add_argument("--kernel", type=int, choices=KERNELS, help="convolution kernel size (article: 5)")
+    variant.add_argument("--norm", choices=NORMS, help="normalization after each convolution (article: none)")
+    variant.add_argument("--pool", choices=POOLS, help="pooling (article: max)")
+    variant.add_argument("--width", type=int, help="feature maps of the first convolution, twice as many in the "
+                                                   "second (article: 16)")
     p.add_argument("--epochs", type=int, help="passes over the training images")
     p.add_argument("--batch-size", type=int, help="images per step")
     p.add_argument("--lr", type=float, help="learning rate (peak rate for onecycle)")
@@ -132,9 +141,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.output = args.output or str(trained_checkpoint(args.preset))
     if args.style_share < 0:
         p.error(f"--style-share must be 0 or more, not {args.style_share}.")
+    args.arch_options = {key: getattr(args, key) for key in VARIANT_KEYS if getattr(args, key) is not None}
+    if args.arch_options and args.arch != "seed":
+        p.error(f"--{', --'.join(args.arch_options)} choose a variant of the article's network (--arch seed), "
+                f"not of {args.arch}.")
+    if args.width is not None and not 1 <= args.width <= 256:
+        p.error(f"--width must be between 1 and 256, not {args.width}.")
     if args.init:  # the weights come with their architecture and the normalization they were trained with
         meta = read_metadata(Path(args.init))
         args.arch, args.mean, args.std = meta["arch"], meta["mean"], meta["std"]
+        args.arch_options = meta.get("arch_options", {})
     return args
 
 
@@ -263,6 +279,27 @@ class Run:
     history: list[dict] = field(default_factory=list)
     epoch: int = 0
     elapsed: float = 0.0
+    stopped: bool = False  # the watch asked to end the run here (see `train`)
+
+
+@dataclass
+class Step:
+    """What a watch (see `train`) hears after each training step: the network as it is, the run's images and
+    normalization, where the run stands, and the mean loss and accuracy of this epoch's steps so far."""
+
+    model: nn.Module
+    norm: Normalization
+    data: Data
+    epoch: int  # counted from 1
+    epochs: int
+    step: int  # within the epoch, counted from 1
+    steps: int
+    loss: float
+    accuracy: float
+
+
+Watch = Callable[[Step], bool]
+"""Called after every training step; returning True ends the run there, keeping the network as it is."""
 
 
 def load_data(args: argparse.Namespace) -> Data:
@@ -316,7 +353,7 @@ def start_run(args: argparse.Namespace, device: torch.device, images: int, world
     """A network (fresh, or `--init`'s weights) with its optimizer, learning-rate schedule and loss, for `images`
     training images shared among the world's processes, `--batch-size` images per step in all."""
     generator = torch.Generator().manual_seed(args.seed)
-    model = load_checkpoint(args.init)[0] if args.init else build_model(args.arch)
+    model = load_checkpoint(args.init)[0] if args.init else build_model(args.arch, args.arch_options)
     model = model.to(device).to(memory_format=torch.channels_last)
     net = model
     if world.size > 1:
@@ -350,9 +387,11 @@ def outlier_loss(logits: torch.Tensor, weight: float) -> torch.Tensor:
     return -weight * logits.log_softmax(1).mean()
 
 
-def one_epoch(args, run: Run, data: Data, pools: Pools, norm: Normalization, device, world: World):
+def one_epoch(args, run: Run, data: Data, pools: Pools, norm: Normalization, device, world: World,
+              watch: Watch | None = None):
     """One pass over the training images (this process's shard of them), each batch with its share of styled
-    digits and outliers; return the mean loss and the training accuracy."""
+    digits and outliers, told to `watch` after each step (which may end it: run.stopped); return the mean loss and
+    the training accuracy."""
     train_x, train_y = data.train
     augment = Augment() if args.augment else None
     run.model.train()
@@ -391,6 +430,10 @@ def one_epoch(args, run: Run, data: Data, pools: Pools, norm: Normalization, dev
         correct += (logits[: len(y)].argmax(1) == y).sum().item()
         seen += len(y)
         bar.set_postfix(loss=f"{total_loss / seen:.4f}", acc=f"{correct / seen:.4f}")
+        if watch is not None and watch(Step(run.model, norm, data, run.epoch + 1, args.epochs, step + 1, steps,
+                                            total_loss / seen, correct / seen)):
+            run.stopped = True
+            break
     bar.close()
     return total_loss / seen, correct / seen
 
@@ -399,7 +442,8 @@ def metadata_of(args: argparse.Namespace, run: Run, device: torch.device) -> dic
     """What the checkpoint records about the run so far (the last epoch's check accuracy included)."""
     check = {k: v for k, v in run.history[-1].items() if k.endswith("_accuracy") and k != "train_accuracy"}
     return {
-        "arch": args.arch, "mean": args.mean, "std": args.std, **check,
+        "arch": args.arch, **({"arch_options": args.arch_options} if args.arch_options else {}),
+        "mean": args.mean, "std": args.std, **check,
         "epochs": run.epoch, "planned_epochs": args.epochs, "seed": args.seed, "preset": args.preset,
         "recipe": {k: getattr(args, k) for k in RECIPE_KEYS},
         **({"init": Path(args.init).name} if args.init else {}),
@@ -422,9 +466,11 @@ def save_epoch(run: Run, output: Path, metadata: dict) -> None:
     save_checkpoint(run.model, output, metadata)
 
 
-def finish(args, run: Run, data: Data, norm: Normalization, metadata: dict, output: Path, started: float) -> dict:
+def finish(args, run: Run, data: Data, norm: Normalization, metadata: dict, output: Path | None,
+           started: float) -> dict:
     """Record the test accuracy (for the model card; `python -m mnist_cnn.evaluate` reports it), calibrate on
-    the held-out images, write the final checkpoint with the run's wall time, and the training curve."""
+    the held-out images, write the final checkpoint with the run's wall time, and the training curve (without
+    an `output`, nothing is written)."""
     test_logits = logits_of(run.model, data.test[0], norm)  # one pass over the test set serves both
     metadata["test_accuracy"] = (test_logits.argmax(1) == data.test[1]).float().mean().item()
     if args.holdout:
@@ -433,17 +479,19 @@ def finish(args, run: Run, data: Data, norm: Normalization, metadata: dict, outp
         print(f"temperature {metadata['temperature']:.3f}: expected calibration error on the held-out images "
               f"{held['ece_before'] * 100:.2f} % -> {held['ece_after'] * 100:.2f} %")
     metadata["wall_seconds"] = round(time.perf_counter() - started, 1)
-    save_checkpoint(run.model, output, metadata)
-    save_training_curve(run.history, output.with_suffix(".png"))
-    state_path(output).unlink(missing_ok=True)
+    if output is not None:
+        save_checkpoint(run.model, output, metadata)
+        save_training_curve(run.history, output.with_suffix(".png"))
+        state_path(output).unlink(missing_ok=True)
     return metadata
 
 
-def train(args: argparse.Namespace, world: World | None = None) -> dict:
+def train(args: argparse.Namespace, world: World | None = None, watch: Watch | None = None) -> dict:
     """Run the recipe in `args` (in this process's place in `world`, one process by default); return the final
-    metadata written to the checkpoint."""
+    metadata written to the checkpoint. A `watch` hears about every step and may end the run early; with
+    `args.output` None, nothing is written to disk (the Train tab: mnist_cnn.live)."""
     world = world or World()
-    output, started = Path(args.output), time.perf_counter()
+    output, started = (Path(args.output) if args.output else None), time.perf_counter()
     device = pick_device(args.device)
     if device.type == "cuda" and world.size > 1:
         device = torch.device("cuda", world.local_rank)
@@ -463,9 +511,9 @@ def train(args: argparse.Namespace, world: World | None = None) -> dict:
           f"{' in bfloat16' if args.bf16 else ''}, "
           f"{torch.get_num_threads()} threads{processes}, {len(data.train[0])} images, {args.epochs} epochs; "
           f"each epoch checked on the {check_name} images")
-    while run.epoch < args.epochs:
+    while run.epoch < args.epochs and not run.stopped:
         epoch_start = time.perf_counter()
-        loss, train_accuracy = one_epoch(args, run, data, pools, norm, device, world)
+        loss, train_accuracy = one_epoch(args, run, data, pools, norm, device, world, watch)
         run.epoch, run.elapsed = run.epoch + 1, run.elapsed + time.perf_counter() - epoch_start
         if world.main:
             accuracy = accuracy_of(run.model, check_x, check_y, norm)
@@ -473,7 +521,9 @@ def train(args: argparse.Namespace, world: World | None = None) -> dict:
                                 f"{check_name}_accuracy": accuracy, "elapsed": run.elapsed})
             print(f"epoch {run.epoch}/{args.epochs}: loss {loss:.4f}, train acc {train_accuracy * 100:.2f} %, "
                   f"{check_name} acc {accuracy * 100:.2f} %, {run.elapsed:.0f} s")
-            save_epoch(run, output, metadata := metadata_of(args, run, device))
+            metadata = metadata_of(args, run, device)
+            if output is not None:
+                save_epoch(run, output, metadata)
         wait_for_all(world)  # the others wait while rank 0 checks and writes
     digests = digests_of_all(run.model, world)
     if not world.main:
@@ -483,7 +533,8 @@ def train(args: argparse.Namespace, world: World | None = None) -> dict:
         print(f"{world.size} processes end with {agree}: {', '.join(digests)}")
     metadata["processes"] = world.size
     metadata = finish(args, run, data, norm, metadata, output, started)
-    print(f"done: {args.arch}, {check_name} accuracy {accuracy * 100:.2f} % after {args.epochs} epochs, "
+    early = " (stopped early)" if run.stopped else ""
+    print(f"done: {args.arch}, {check_name} accuracy {accuracy * 100:.2f} % after {run.epoch} epochs{early}, "
           f"{run.elapsed:.0f} s of training, checkpoint {output}")
     return metadata
 

@@ -216,6 +216,26 @@ def test_the_articles_network_reads_the_same_inputs_beside_the_default_one(tmp_p
     assert app.article.metadata["arch"] == "seed" and app.article.normalization.mean == 0.5
 
 
+def test_a_visitors_trained_network_reads_their_drawings_and_uploads_beside_the_others(tmp_path):
+    import app
+    from harness.people import draw_number
+
+    picture = io.BytesIO()
+    draw_number("47").save(picture, format="PNG")
+    url = "data:image/png;base64," + base64.b64encode(picture.getvalue()).decode()
+    key = app.train_tab.networks.add("visitor", app.article)  # as the Train tab keeps a finished run's network
+    try:
+        drawn = app.read_drawing(url, False, False, key)
+        assert drawn["yours"] == drawn["article"] and drawn["yours"]["number"] == "47"
+        assert "yours" not in app.read_drawing(url, False, False, "someone else's key")
+        path = tmp_path / "47.png"
+        path.write_bytes(picture.getvalue())
+        assert answer(app.on_upload(str(path), False, key))["reading"]["yours"]["number"] == "47"
+    finally:
+        app.on_leave(type("Request", (), {"session_hash": "visitor"})())
+    assert "yours" not in app.read_drawing(url, False, False, key)  # gone with the visitor's session
+
+
 def test_the_naive_view_shows_the_squashed_canvas_and_its_answer(tmp_path):
     import app
 
@@ -240,13 +260,13 @@ def test_the_page_writes_its_answers_in_the_browsers_language(tmp_path):
 
     path = tmp_path / "seven.png"
     stroke_digit(7, np.random.default_rng(3), canvas=280, width=14).save(path)
-    shown = answer(app.on_upload(str(path), True, Request()))
+    shown = answer(app.on_upload(str(path), True, request=Request()))
     assert shown["verdict"].startswith("# 7\n置信度 ")
     assert shown["naive_answer"].startswith("对这个简单输入，网络的回答是")
     assert shown["inside"]["units"]["head"].startswith("网络的回答是 7")
     (tmp_path / "empty.png").touch()
     with pytest.raises(app.gr.Error) as refused:
-        app.on_upload(str(tmp_path / "empty.png"), False, Request())
+        app.on_upload(str(tmp_path / "empty.png"), False, request=Request())
     assert refused.value.message == "图片“empty.png”是空的（0 字节）。"
 
 

@@ -29,3 +29,29 @@ def test_default_arch_fits_the_size_budget():
 def test_unknown_arch_is_refused_by_name():
     with pytest.raises(ValueError, match="resnet"):
         build_model("resnet")
+
+
+@pytest.mark.parametrize("options", [dict(kernel=3), dict(norm="lrn"), dict(norm="batch"), dict(pool="avg"),
+                                     dict(width=8), dict(kernel=3, norm="batch", pool="avg", width=32)])
+def test_each_variant_of_the_articles_network_changes_its_one_concept(options):
+    model = build_model("seed", options).eval()
+    assert model(torch.zeros(2, 1, 28, 28)).shape == (2, 10)
+    convs = [m for m in model.modules() if isinstance(m, torch.nn.Conv2d)]
+    width, kernel = options.get("width", 16), options.get("kernel", 5)
+    assert [(c.out_channels, c.kernel_size[0]) for c in convs] == [(width, kernel), (2 * width, kernel)]
+    kinds = {type(m) for m in model.modules()}
+    assert (torch.nn.LocalResponseNorm in kinds) == (options.get("norm") == "lrn")
+    assert (torch.nn.BatchNorm2d in kinds) == (options.get("norm") == "batch")
+    assert (torch.nn.AvgPool2d in kinds) == (options.get("pool") == "avg")
+
+
+def test_the_articles_own_variant_keeps_the_articles_weight_names():
+    assert list(build_model("seed", dict(kernel=5, norm="none", pool="max", width=16)).state_dict()) == \
+        list(build_model("seed").state_dict())
+
+
+def test_variants_are_refused_for_other_networks_and_outside_the_choices():
+    with pytest.raises(ValueError, match="mnist_cnn"):
+        build_model("mnist_cnn", dict(kernel=3))
+    with pytest.raises(ValueError, match="kernel 7"):
+        build_model("seed", dict(kernel=7))

@@ -268,3 +268,42 @@ def test_two_processes_resume_an_interrupted_run(tmp_path, mnist_dir):
     assert second.returncode == 0, second.stderr
     assert int(re.search(r"after epoch (\d+) of 6", second.stdout).group(1)) >= done  # the state may be one ahead
     assert read_metadata(out)["epochs"] == 6 and read_metadata(out)["processes"] == 2
+
+
+def test_a_variant_of_the_articles_network_is_recorded_and_loads_back(tmp_path, mnist_dir):
+    out = tmp_path / "variant.safetensors"
+    run = train("--preset", "article", "--kernel", "3", "--norm", "batch", "--pool", "avg", "--width", "8",
+                "--epochs", "1", "--train-limit", "2000", "--output", str(out))
+    _, stderr = run.communicate(timeout=300)
+    assert run.returncode == 0, stderr
+    assert read_metadata(out)["arch_options"] == {"kernel": 3, "norm": "batch", "pool": "avg", "width": 8}
+    model, _ = load_checkpoint(out)
+    assert any(isinstance(m, torch.nn.BatchNorm2d) for m in model.modules())
+    assert next(m for m in model.modules() if isinstance(m, torch.nn.Conv2d)).kernel_size == (3, 3)
+    with pytest.raises(SystemExit):  # the default network has no such variants
+        parse_args(["--arch", "mnist_cnn", "--kernel", "3"])
+
+
+def test_a_watch_hears_every_step_and_may_end_the_run_keeping_the_network_and_writing_nothing(
+        tmp_path, mnist_dir, monkeypatch):
+    from mnist_cnn.config import CHECKPOINT_DIR
+    from mnist_cnn.train import train as run_recipe
+
+    monkeypatch.chdir(tmp_path)
+    before = sorted((p.name, p.stat().st_mtime) for p in CHECKPOINT_DIR.iterdir())
+    args = parse_args(["--preset", "article", "--optimizer", "adam", "--train-limit", "3000", "--holdout", "500",
+                       "--epochs", "3"])
+    args.output = None
+    heard = []
+
+    def watch(step):
+        heard.append((step.epoch, step.step, step.steps, step.model.training))
+        return len(heard) == 30  # the 30th step of 20 an epoch: in the second epoch
+
+    metadata = run_recipe(args, watch=watch)
+    assert [h[:2] for h in heard] == [(1, s) for s in range(1, 21)] + [(2, s) for s in range(1, 11)]
+    assert all(h[2] == 20 and h[3] for h in heard)  # 2,500 images in steps of 128, heard while training
+    assert metadata["epochs"] == 2 and metadata["planned_epochs"] == 3  # ended in its second epoch
+    assert 0.5 < metadata["test_accuracy"] <= 1 and metadata["temperature"] > 0
+    assert list(tmp_path.iterdir()) == [] and sorted((p.name, p.stat().st_mtime) for p in CHECKPOINT_DIR.iterdir()) \
+        == before  # nothing on disk

@@ -9,7 +9,8 @@
   //   changes while one is in flight, the drawing as it is when that answer is in goes next, so answers land
   //   in order, nothing stale after a newer one, and a busy server (or browser) gets fewer requests, not
   //   more; the answers (both networks') are drawn at once, and while the "Inside the CNN" view is open the
-  //   same answer carries that view, drawn with them (so it follows the chart, nothing asked for it while closed);
+  //   same answer carries that view, drawn with them (so it follows the chart, nothing asked for it while closed),
+  //   and once the visitor has trained a network on the Train tab, the answer carries its reading too;
   // - at each change of the drawing (stroke end, undo, clear) the picture also goes through a hidden
   //   textbox to the page's own event, which fills in the verdict and the 28x28 input.
   // window.editor is Gradio's image editor object (not a public API): tests/test_browser.py fails if it moves.
@@ -60,6 +61,7 @@
   window.showReading = (reading) => {
     drawChart(document.querySelector("#probabilities"), reading);
     drawChart(document.querySelector("#article-model"), reading && reading.article);
+    drawChart(document.querySelector("#your-model"), reading && reading.yours);  // once the visitor has trained one
   };
 
   // The inside view (app.py's inside_view): each layer's picture in its box, the moved inputs' answers, the
@@ -122,8 +124,10 @@
       if (drawing) whileDrawing();  // the pen still moves: at the live pace (and not before a busy server's pause)
       else read();  // the finished drawing: at once
     };
-    // `drawing`: the pen is still moving, so the server reads without cutting touching strokes apart
-    request.send(JSON.stringify({data: [drawn, inside, drawing], session_hash: SESSION}));
+    // `drawing`: the pen is still moving, so the server reads without cutting touching strokes apart; `yours`: the
+    // key of the network the visitor trained on the Train tab, if any
+    const yours = document.querySelector("#your-model-key textarea");
+    request.send(JSON.stringify({data: [drawn, inside, drawing, yours ? yours.value : ""], session_hash: SESSION}));
   };
   // The drawing as the chart reads it: a half-size PNG (a data URL), or null before the editor is there.
   window.drawingPicture = () => {

@@ -7,6 +7,7 @@ choice: `say(language(headers), key, **values)`.
 """
 
 from mnist_cnn.errors import InputError
+from mnist_cnn.live import CAP_S
 from mnist_cnn.preprocess import UNNAMED
 from mnist_cnn.segment import DOUBTS, MIXED_SIZES, NESTED, OFF_LINE, SHADED
 
@@ -91,6 +92,59 @@ EN = {
     "picture_gone": "That picture is no longer on the server; draw or upload it again.",
     "corrections_full": "The corrections folder is full; this correction was not kept.",
     "unreadable": "{message}",
+    "read_tab": "Read",
+    "train_tab": "Train",
+    "train_intro": "## Train the article's network yourself\nPick the network's parts and its training, press "
+    "**Train**, and watch it learn: the loss falls, the accuracy climbs, the first layer's kernels take shape and "
+    "a dozen test digits get their answers. Then draw on the **Read** tab: your network reads your drawings beside "
+    "the other two. The starting point is the article's network and recipe with two changes so that a run takes "
+    "about half a minute on a small server: the Adam optimizer instead of SGD with momentum 0.9 (pick SGD with "
+    "learning rate 0.001 for the article's own, which needs many more epochs), and 2 epochs over 30,000 images "
+    "instead of 10 over all 60,000. One run at a time on this server (the others wait in line), at most "
+    f"{CAP_S} seconds each; your network stays only while this page is open.",
+    "kernel_choice": "Kernel size (the article: 5x5)",
+    "norm_choice": "Normalization after each convolution",
+    "norm_none": "none (the article's network)",
+    "norm_lrn": "local response normalization (LRN)",
+    "norm_batch": "batch normalization",
+    "pool_choice": "Pooling",
+    "pool_max": "max (the article's)",
+    "pool_avg": "average",
+    "width_choice": "Feature maps in the first convolution (twice as many in the second; the article: 16)",
+    "optimizer_choice": "Optimizer",
+    "optimizer_sgd": "SGD with momentum 0.9 (the article's)",
+    "optimizer_adam": "Adam",
+    "lr_choice": "Learning rate (the article: 0.001)",
+    "epochs_choice": "Epochs (the article: 10)",
+    "images_choice": "Training images (1,000 of them held out to check the network; the article: 60,000)",
+    "train_start": "Train",
+    "train_stop": "Stop",
+    "train_progress": "Progress",
+    "in_line": "Another visitor's network is training: you are number {place} in line. **Stop** leaves the line.",
+    "left_line": "You left the line.",
+    "starting": "Starting: reading MNIST.",
+    "training": "Epoch {epoch} of {epochs}, step {step} of {steps}: {seconds} s.",
+    "trained": "Trained in {seconds} s. Draw on the **Read** tab: your network's chart is beside the others.",
+    "stopped": "Stopped after {seconds} s, with the network as it was. Draw on the **Read** tab: your network's "
+    "chart is beside the others.",
+    "no_mnist": "This server has no copy of MNIST and cannot download it, so it cannot train a network.",
+    "train_failed": "The training ended without a network; please try again.",
+    "not_a_choice": "That is not one of the Train tab's choices; reload the page and try again.",
+    "plot_loss": "Loss",
+    "plot_accuracy": "Accuracy (%)",
+    "plot_seconds": "seconds",
+    "plot_series": "measured on",
+    "series_training": "training images",
+    "series_check": "held-out images",
+    "train_plot": "Learning curves",
+    "train_kernels": "The first layer's kernels, as they learn",
+    "train_digits": "A dozen test digits and the network's answer on each, as it learns",
+    "train_accuracy": "Test accuracy",
+    "test_accuracy": "**{percent} %** of MNIST's 10,000 test digits read right.",
+    "confusion_head": "Confusion matrix: one row per true digit, one column per answer.",
+    "wrong_head": "Test digits it got wrong: {count} of 10,000 (the first {shown}, each with its answer).",
+    "train_download": "Download your network",
+    "your_model": "Your network, on the same input",
     **{doubt: doubt for doubt in DOUBTS},  # segment's reasons for doubt are English sentences already
 }
 
@@ -160,6 +214,57 @@ ZH = {
     "picture_gone": "这张图片已不在服务器上；请重新写或上传。",
     "corrections_full": "更正文件夹已满；这条更正没有保存。",
     "unreadable": "无法读取这张图片：{message}",  # when a sentence has no Chinese words of its own
+    "read_tab": "识别",
+    "train_tab": "训练",
+    "train_intro": "## 自己训练文章中的网络\n选好网络的结构和训练方法，按 **训练**，看它学习：损失下降，准确率上升，"
+    "第一层的卷积核逐渐成形，十二个测试数字得到各自的回答。然后到 **识别** 页写字：你的网络和另外两个网络一起读你的"
+    "手写。起点是文章中的网络和训练方法，只改了两处，让一次训练在小服务器上大约半分钟完成：用 Adam 优化器代替动量 0.9 "
+    "的 SGD（选学习率 0.001 的 SGD 就是文章原来的做法，但需要多得多的训练轮数），以及在 30,000 张图像上训练 2 轮，"
+    "而不是在全部 60,000 张上训练 10 轮。本服务器一次只训练一个网络（其他人排队），每次最多 "
+    f"{CAP_S} 秒；你的网络只在"
+    "这个页面打开期间保留。",
+    "kernel_choice": "卷积核大小（文章：5x5）",
+    "norm_choice": "每个卷积层之后的归一化",
+    "norm_none": "无（文章中的网络）",
+    "norm_lrn": "局部响应归一化（LRN）",
+    "norm_batch": "批归一化",
+    "pool_choice": "池化",
+    "pool_max": "最大池化（文章的做法）",
+    "pool_avg": "平均池化",
+    "width_choice": "第一个卷积层的特征图数（第二层是它的两倍；文章：16）",
+    "optimizer_choice": "优化器",
+    "optimizer_sgd": "动量 0.9 的 SGD（文章的做法）",
+    "optimizer_adam": "Adam（自适应矩估计）",
+    "lr_choice": "学习率（文章：0.001）",
+    "epochs_choice": "训练轮数（文章：10）",
+    "images_choice": "训练图像数（其中 1,000 张留出来检验网络；文章：60,000）",
+    "train_start": "训练",
+    "train_stop": "停止",
+    "train_progress": "进度",
+    "in_line": "另一位访客的网络正在训练：你排在第 {place} 位。按 **停止** 离开队列。",
+    "left_line": "你已离开队列。",
+    "starting": "开始：正在读取 MNIST。",
+    "training": "第 {epoch} 轮（共 {epochs} 轮），第 {step} 步（共 {steps} 步）：{seconds} 秒。",
+    "trained": "训练完成，用时 {seconds} 秒。到 **识别** 页写字：你的网络的概率图在另外两个旁边。",
+    "stopped": "在 {seconds} 秒时停止，网络保持停止时的样子。到 **识别** 页写字：你的网络的概率图在另外两个旁边。",
+    "no_mnist": "这台服务器上没有 MNIST，也无法下载，所以不能训练网络。",
+    "train_failed": "训练没有得到网络就结束了；请再试一次。",
+    "not_a_choice": "这不是训练页的选项；请刷新页面再试。",
+    "plot_loss": "损失",
+    "plot_accuracy": "准确率（%）",
+    "plot_seconds": "秒",
+    "plot_series": "所用图像",
+    "series_training": "训练图像",
+    "series_check": "留出的图像",
+    "train_plot": "学习曲线",
+    "train_kernels": "第一层的卷积核，随训练变化",
+    "train_digits": "十二个测试数字和网络对每个数字的回答，随训练变化",
+    "train_accuracy": "测试准确率",
+    "test_accuracy": "MNIST 的 10,000 个测试数字中读对了 **{percent} %**。",
+    "confusion_head": "混淆矩阵：每行是真实的数字，每列是网络的回答。",
+    "wrong_head": "读错的测试数字：10,000 个中有 {count} 个（下面是前 {shown} 个，各带网络的回答）。",
+    "train_download": "下载你的网络",
+    "your_model": "你的网络，同一输入",
     NESTED: "有些笔画画在别的笔画里面：这像一幅画，不像数字。",
     OFF_LINE: "这些部分不在同一行上，而一个数的各位数字应在同一行。",
     MIXED_SIZES: "这些部分大小相差太大，不像一个数的各位数字。",

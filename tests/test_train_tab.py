@@ -1,0 +1,112 @@
+"""The Train tab in headless Chromium: watch a run learn, draw for the network it made, download it, wait in line,
+stop, and close the page on a run."""
+
+import json
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from harness.page import CHROMIUM_FLAGS, draw_digit, open_page
+
+pytestmark = pytest.mark.browser
+RUN = 'm mnist_cnn[.]live'  # a run's process, as pgrep -f finds it (the brackets keep pgrep from finding itself)
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path, mnist_dir):  # the app's runs read MNIST where the tests do ($MNIST_DATA_DIR)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+def train_tab(browser, app_url, images: str = "30,000", epochs: str = "2"):
+    page = open_page(browser, app_url)
+    page.get_by_role("tab", name="Train").click()
+    page.locator("#train-images").get_by_role("radio", name=images, exact=True).check()
+    page.locator("#train-epochs").get_by_role("radio", name=epochs, exact=True).check()
+    return page
+
+
+def progress(page) -> str:
+    return page.locator("#train-progress").inner_text()
+
+
+def runs() -> int:
+    return len(subprocess.run(["pgrep", "-f", RUN], capture_output=True, text=True).stdout.split())
+
+
+def test_a_run_shows_it_learning_then_reads_drawings_and_its_download_is_a_checkpoint(browser, app_url, tmp_path):
+    page = train_tab(browser, app_url, epochs="1")
+    page.click("#train-start")
+    curve = page.locator("#train-loss-curve .mark-line path").first
+    expect(curve).to_be_attached(timeout=30_000)
+    shapes, bars = set(), set()
+    while not re.search(r"\d\d\.\d %", page.locator("#train-accuracy").inner_text()):
+        shapes.add(curve.get_attribute("d"))
+        bars.add(page.locator("#train-progress progress").get_attribute("value"))
+        assert len(shapes) < 200, "no accuracy after a minute and more"
+        time.sleep(0.3)
+    assert len(shapes) >= 3 and len(bars) >= 3  # the curve and the bar moved while it learned
+    assert page.locator("#train-accuracy-curve .mark-line path").count() == 2  # training and held-out images
+    answers = page.locator("#train-digits .train-digit").evaluate_all("ds => ds.map(d => d.dataset.answer)")
+    assert len(answers) == 12 and all(answers)
+    expect(page.locator("#train-results .train-confusion td")).to_have_count(100)
+    shown = float(re.search(r"(\d\d\.\d) %", page.locator("#train-accuracy").inner_text()).group(1))
+
+    with page.expect_download() as download:
+        page.click("#train-download")
+    path = tmp_path / "mine.safetensors"
+    download.value.save_as(path)
+    evaluated = subprocess.run([sys.executable, "-m", "mnist_cnn.evaluate", "--checkpoint", str(path), "--json"],
+                               capture_output=True, text=True, timeout=120)
+    assert evaluated.returncode == 0, evaluated.stderr
+    assert json.loads(evaluated.stdout.splitlines()[-1])["accuracy"] * 100 == pytest.approx(shown, abs=0.05)
+
+    page.get_by_role("tab", name="Read").click()
+    draw_digit(page, 3)
+    yours = page.locator("#your-model")
+    expect(yours.locator(".bars")).to_have_attribute("data-answer", "3", timeout=10_000)
+    assert yours.locator(".bar").count() == 10
+    assert page.errors == []
+    page.close()
+
+
+def test_a_second_page_waits_in_line_and_stop_keeps_the_network_as_it_is(browser, app_url):
+    first, second = train_tab(browser, app_url), train_tab(browser, app_url)
+    first.click("#train-start")
+    expect(first.locator("#train-progress")).to_contain_text("Epoch 1 of 2", timeout=30_000)
+    second.click("#train-start")
+    expect(second.locator("#train-progress")).to_contain_text("number 1 in line")
+    first.click("#train-stop")
+    expect(first.locator("#train-progress")).to_contain_text("Stopped", timeout=30_000)
+    expect(first.locator("#train-accuracy")).to_contain_text("%")
+    expect(second.locator("#train-progress")).to_contain_text("Epoch 1 of 2", timeout=30_000)  # its turn
+    second.click("#train-stop")
+    expect(second.locator("#train-progress")).to_contain_text("Stopped", timeout=30_000)
+    assert first.errors == second.errors == []
+    first.close()
+    second.close()
+
+
+def test_a_page_closed_while_its_network_trains_stops_the_run_and_one_in_line_leaves_it(browser, app_url):
+    running, waiting = train_tab(browser, app_url), train_tab(browser, app_url)
+    running.click("#train-start")
+    expect(running.locator("#train-progress")).to_contain_text("Epoch", timeout=30_000)
+    waiting.click("#train-start")
+    expect(waiting.locator("#train-progress")).to_contain_text("number 1 in line")
+    waiting.click("#train-stop")
+    expect(waiting.locator("#train-progress")).to_contain_text("You left the line")
+    assert runs() == 1
+    running.close()
+    deadline = time.monotonic() + 20
+    while runs() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert runs() == 0  # a run of about 25 s, gone within moments of its page
+    waiting.close()

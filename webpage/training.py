@@ -1,0 +1,252 @@
+"""The Train tab's side of the server: one run at a time (the others wait in line), what the tab shows as a run
+goes, and each visitor's trained network, kept for their session only.
+
+The run itself is mnist_cnn.live's: `python -m mnist_cnn.train`'s recipe code in a process of its own.
+"""
+
+import re
+import secrets
+import shutil
+import tempfile
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import gradio as gr
+import numpy as np
+import pandas as pd
+
+from mnist_cnn.checkpoint import save_checkpoint
+from mnist_cnn.errors import CheckpointError
+from mnist_cnn.live import LiveRun, argv_of, network_of
+from mnist_cnn.predict import DigitClassifier
+from webpage.pictures import picture_url
+from webpage.text import say
+
+KEEP_NETWORKS = 16
+"""Visitors' networks kept at once (about 2 MB each); beyond, the least recently trained goes first."""
+WAITING = 8
+"""Visitors who may wait in line at once (app.py's concurrency for the tab); more wait in Gradio's own queue."""
+DOWNLOAD_NAME = "my-mnist-network.safetensors"
+
+
+@dataclass(eq=False)
+class Ticket:
+    """One visitor's place in the line: waiting, then running (`run`), until it leaves."""
+
+    session: str
+    run: LiveRun | None = None
+    left: bool = False
+
+
+class Line:
+    """Runs one at a time, in the order asked for; a visitor may leave the line (or stop their run) any time."""
+
+    def __init__(self) -> None:
+        self.changed = threading.Condition()
+        self.tickets: list[Ticket] = []
+
+    def join(self, session: str) -> Ticket:
+        with self.changed:
+            self.tickets.append(ticket := Ticket(session))
+            return ticket
+
+    def place(self, ticket: Ticket) -> int:
+        """0: its turn (or it left); 1: the next, and so on."""
+        with self.changed:
+            return self.tickets.index(ticket) if ticket in self.tickets else 0
+
+    def wait(self, ticket: Ticket, timeout: float) -> int:
+        """Its place once it has changed, or after `timeout` seconds."""
+        with self.changed:
+            before = self.place(ticket)
+            self.changed.wait_for(lambda: self.place(ticket) != before, timeout)
+            return self.place(ticket)
+
+    def leave(self, ticket: Ticket) -> None:
+        with self.changed:
+            ticket.left = True
+            if ticket in self.tickets:
+                self.tickets.remove(ticket)
+            self.changed.notify_all()
+
+    def stop(self, session: str) -> None:
+        """The session's run ends (keeping its network), or the session leaves the line."""
+        with self.changed:
+            for ticket in [t for t in self.tickets if t.session == session]:
+                if ticket.run is not None:
+                    ticket.run.stop()
+                else:
+                    self.leave(ticket)
+
+
+class Networks:
+    """Visitors' trained networks, each under a key the visitor's page sends with its drawings."""
+
+    def __init__(self, keep: int = KEEP_NETWORKS) -> None:
+        self.keep = keep
+        self.lock = threading.Lock()
+        self.by_key: OrderedDict[str, tuple[str, DigitClassifier]] = OrderedDict()
+
+    def add(self, session: str, network: DigitClassifier) -> str:
+        """Keep the session's new network (instead of its earlier one); the key to ask for it by."""
+        self.forget(session)
+        key = secrets.token_urlsafe(16)
+        with self.lock:
+            self.by_key[key] = (session, network)
+            while len(self.by_key) > self.keep:
+                self.by_key.popitem(last=False)
+        return key
+
+    def get(self, key: str | None) -> DigitClassifier | None:
+        with self.lock:
+            kept = self.by_key.get(key or "")
+        return kept[1] if kept else None
+
+    def forget(self, session: str) -> None:
+        with self.lock:
+            for key in [k for k, (s, _) in self.by_key.items() if s == session]:
+                del self.by_key[key]
+
+
+@dataclass
+class TabView:
+    """What the Train tab shows; each field fills the component of the same name in app.py (gr.skip(): as is)."""
+
+    progress: object = None
+    loss_plot: object = None
+    accuracy_plot: object = None
+    kernels: object = None
+    digits: object = None
+    accuracy: object = None
+    results: object = None
+    download: object = None
+    your_key: object = None
+    your_chart: object = None
+
+    def values(self) -> tuple:
+        return tuple(gr.skip() if getattr(self, f.name) is None else getattr(self, f.name) for f in fields(self))
+
+
+def progress_html(sentence: str, done: float | None = None) -> str:
+    """A progress bar (none before the run starts) and a sentence in words (its **bold** made bold)."""
+    bar = "" if done is None else f'<progress max="1" value="{done:.3f}"></progress>'
+    words = re.sub(r"[*][*](.+?)[*][*]", r"<strong>\1</strong>", sentence)
+    return f'{bar}<p class="train-sentence">{words}</p>'
+
+
+def curves(points: list[dict], lang: str) -> tuple[dict, dict]:
+    """The loss and accuracy curves (on the training and the held-out images) as the two plots' updates."""
+    series = {"": say(lang, "series_training"), "check_": say(lang, "series_check")}
+    rows = [(p["seconds"], name, p[f"{prefix}loss"], 100 * p[f"{prefix}accuracy"])
+            for p in points for prefix, name in series.items()]
+    frame = pd.DataFrame(rows, columns=["seconds", "series", "loss", "accuracy"])
+    titles = {"x_title": say(lang, "plot_seconds"), "color_title": say(lang, "plot_series")}
+    return tuple(gr.update(value=frame[["seconds", "series", name]], y_title=say(lang, f"plot_{name}"), **titles)
+                 for name in ("loss", "accuracy"))
+
+
+def digits_html(pictures: np.ndarray, labels: list[int], answers: list[int] | None) -> str:
+    """The fixed test digits, each with the network's current answer (green when right, red when wrong)."""
+    cells = []
+    for picture, label, answer in zip(pictures, labels, answers or [None] * len(labels)):
+        mark = "" if answer is None else ("right" if answer == label else "wrong")
+        said = "" if answer is None else str(answer)
+        cells.append(f'<figure class="train-digit {mark}" data-label="{label}" data-answer="{said}">'
+                     f'<img src="{picture_url(picture)}" alt="{label}"><figcaption>{said or "&nbsp;"}</figcaption>'
+                     "</figure>")
+    return f'<div class="train-digits">{"".join(cells)}</div>'
+
+
+def results_html(news: dict, lang: str) -> str:
+    """After a run: the confusion matrix on MNIST test and the test digits it got wrong."""
+    confusion = news["confusion"]
+    head = "".join(f"<th>{d}</th>" for d in range(10))
+    rows = "".join(f"<tr><th>{true}</th>" + "".join(
+        f'<td class="{"diagonal" if true == answer else ("off" if count else "")}">{count}</td>'
+        for answer, count in enumerate(row)) + "</tr>" for true, row in enumerate(confusion))
+    wrong = news["wrong"]
+    count = sum(sum(row) for row in confusion) - sum(confusion[d][d] for d in range(10))
+    return (f'<p>{say(lang, "confusion_head")}</p><table class="train-confusion"><thead><tr><th></th>{head}</tr>'
+            f"</thead><tbody>{rows}</tbody></table>"
+            f'<p>{say(lang, "wrong_head", count=count, shown=len(wrong["labels"]))}</p>'
+            + digits_html(wrong["images"], wrong["labels"], wrong["answers"]))
+
+
+class TrainTab:
+    """The tab's events: `train` (a generator of TabView values), `stop`, and `forget` when a session ends."""
+
+    def __init__(self) -> None:
+        self.line = Line()
+        self.networks = Networks()
+
+    def train(self, choices: dict, session: str, lang: str):
+        try:
+            argv = argv_of(choices)
+        except ValueError:
+            yield TabView(progress=progress_html(say(lang, "not_a_choice"))).values()
+            return
+        ticket = self.line.join(session)
+        folder = None
+        try:
+            place = self.line.place(ticket)
+            while place > 0:
+                yield TabView(progress=progress_html(say(lang, "in_line", place=place))).values()
+                place = self.line.wait(ticket, timeout=1.0)
+            if ticket.left:
+                yield TabView(progress=progress_html(say(lang, "left_line"))).values()
+                return
+            ticket.run = LiveRun(argv)
+            yield TabView(progress=progress_html(say(lang, "starting"), 0.0), accuracy="", results="",
+                          download=gr.update(value=None, visible=False)).values()
+            points, test_digits = [], None
+            for news in ticket.run:
+                if news["kind"] == "start":
+                    test_digits = news["digits"], news["labels"]
+                elif news["kind"] == "step":
+                    points.append(news)
+                    yield self.step_view(news, points, test_digits, lang).values()
+                elif news["kind"] == "error":
+                    key = "no_mnist" if news["reason"] == "DataUnavailable" else "train_failed"
+                    yield TabView(progress=progress_html(say(lang, key))).values()
+                else:
+                    folder = tempfile.mkdtemp(prefix="mnist-cnn-train-")
+                    yield self.done_view(news, session, Path(folder), lang).values()
+        finally:
+            self.line.leave(ticket)
+            if ticket.run is not None:
+                ticket.run.close()
+            if folder is not None:  # Gradio has its own copy of the download by now
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def step_view(self, news: dict, points: list[dict], test_digits, lang: str) -> TabView:
+        done = (news["epoch"] - 1 + news["step"] / news["steps"]) / news["epochs"]
+        loss, accuracy = curves(points, lang)
+        sentence = say(lang, "training", epoch=news["epoch"], epochs=news["epochs"], step=news["step"],
+                       steps=news["steps"], seconds=f"{news['seconds']:.0f}")
+        return TabView(progress=progress_html(sentence, done), loss_plot=loss, accuracy_plot=accuracy,
+                       kernels=f'<img class="train-kernels" src="{picture_url(news["kernels"])}" alt="">',
+                       digits=digits_html(*test_digits, news["answers"]) if test_digits else None)
+
+    def done_view(self, news: dict, session: str, folder: Path, lang: str) -> TabView:
+        try:
+            network = DigitClassifier(network_of(news["state"], news["metadata"]), news["metadata"])
+        except CheckpointError:
+            return TabView(progress=progress_html(say(lang, "train_failed")))
+        key = self.networks.add(session, network)
+        path = folder / DOWNLOAD_NAME
+        save_checkpoint(network.model, path, news["metadata"])
+        sentence = say(lang, "stopped" if news["stopped"] else "trained", seconds=f"{news['seconds']:.0f}")
+        return TabView(progress=progress_html(sentence, 1.0),
+                       accuracy=say(lang, "test_accuracy", percent=f"{100 * news['test_accuracy']:.1f}"),
+                       results=results_html(news, lang), download=gr.update(value=str(path), visible=True),
+                       your_key=key, your_chart=gr.update(visible=True))
+
+    def stop(self, session: str) -> None:
+        self.line.stop(session)
+
+    def forget(self, session: str) -> None:
+        """The session has ended: its run stops and its network goes."""
+        self.line.stop(session)
+        self.networks.forget(session)
