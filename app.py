@@ -459,10 +459,11 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
                 train_start = gr.Button(I18N("train_start"), variant="primary", elem_id="train-start")
                 train_stop = gr.Button(I18N("train_stop"), elem_id="train-stop")
             tab = {"progress": gr.HTML(elem_id="train-progress", label=I18N("train_progress"))}
+            gr.Markdown(I18N("train_curves"))
             with gr.Row(elem_id="train-plot"):
                 for name in ("loss", "accuracy"):
                     tab[f"{name}_plot"] = gr.LinePlot(x="seconds", y=name, color="series", label=I18N(f"plot_{name}"),
-                                                      elem_id=f"train-{name}-curve", height=260)
+                                                      elem_id=f"train-{name}-curve", height=320)
             with gr.Row():
                 tab["kernels"] = gr.HTML(elem_id="train-kernels", label=I18N("train_kernels"), show_label=True,
                                          container=True)
@@ -494,8 +495,8 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
     # Each visitor's run streams its progress; up to WAITING visitors wait in line (webpage/training.py) apart
     # from the page's other events. Stop and a closed page reach the run through the visitor's session.
     train_start.click(on_train, inputs=list(choice.values()), outputs=[tab[f.name] for f in fields(TabView)],
-                      concurrency_limit=WAITING, concurrency_id="train", show_progress="hidden", api_name="train",
-                      api_visibility="undocumented")
+                      concurrency_limit=WAITING, concurrency_id="train", show_progress="minimal",
+                      show_progress_on=tab["progress"], api_name="train", api_visibility="undocumented")
     train_stop.click(on_train_stop, queue=False, **private)
     demo.unload(on_leave)
     if corrections is not None:

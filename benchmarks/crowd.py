@@ -13,7 +13,9 @@ its own drawing's answer, and the server's CPU time per drawing and per reading 
 alone). The wirings, each on a fresh server, one after the other in the same run:
 - live: this page (app.py);
 - before: the page as it was before this benchmark's work on crowds (commit BEFORE, run from git);
-- balanced: two copies of this page behind HAProxy (deploy/haproxy.cfg, docs/DEPLOY.md); CPU is both copies'.
+- balanced: two copies of this page behind HAProxy (deploy/haproxy.cfg, docs/DEPLOY.md); CPU is both copies';
+- training: this page while one more visitor trains a network on its Train tab all along (the tab's defaults,
+  one run after another; the run's own process is not counted in the server's CPU).
 Before the crowds, one visitor sends --in-a-row readings one after another (two of every three of a drawing in
 progress) to price one reading.
 """
@@ -31,8 +33,10 @@ import time
 from collections.abc import Iterator
 
 import torch
+from gradio_client import Client
 from PIL import Image
 
+from benchmarks.train_tab import start_training
 from harness.bench import headline, percentile
 from harness.server import ROOT, app_at, cpu_seconds, start_app, start_balancer, stop_app
 from harness.visitors import Strokes, Visitor
@@ -43,28 +47,54 @@ BEFORE = "b1a47ac"
 DIGITS = (7, 0, 2, 3, 1, 9, 6, 8)
 HEADLINED = (1, 32)
 """The crowds README's headline table shows (the rest are in docs/PERFORMANCE.md)."""
-WIRINGS = ("live", "before", "balanced")
+WIRINGS = ("live", "before", "balanced", "training")
 
 
 @contextlib.contextmanager
 def served(wiring: str) -> Iterator[tuple[str, list[int]]]:
     """Start the servers of a wiring; yield the URL visitors draw on and the processes whose CPU counts."""
+    trainer = None
     if wiring == "balanced":  # two copies of this page behind HAProxy (deploy/haproxy.cfg)
         copies = [start_app(), start_app()]
         balancer, url = start_balancer([url for _, url in copies])
         processes = [process for process, _ in copies]
     else:
-        process, url = start_app(command=("app.py",) if wiring == "live" else app_at(BEFORE),
+        process, url = start_app(command=app_at(BEFORE) if wiring == "before" else ("app.py",),
                                  env={"PYTHONPATH": str(ROOT)})
         balancer, processes = None, [process]
     try:
+        if wiring == "training":
+            trainer = Trainer(url)
         yield url, [process.pid for process in processes]
     finally:
+        if trainer:
+            trainer.stop()
         if balancer:
             balancer.terminate()
             balancer.wait(10)
         for process in processes:
             stop_app(process)
+
+
+class Trainer(threading.Thread):
+    """One visitor on the Train tab, starting a run with its defaults whenever the last has ended, until stopped;
+    started, it waits until the first run is training."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(daemon=True)
+        self.client, self.stopping, self.training = Client(url, verbose=False), threading.Event(), threading.Event()
+        self.start()
+        if not self.training.wait(60):
+            raise SystemExit("the Train tab's run did not start within a minute")
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            for view in start_training(self.client):
+                if "Epoch" in str(view[0]):
+                    self.training.set()
+
+    def stop(self) -> None:
+        self.stopping.set()
 
 
 def crowd(url: str, visitors: int, drawings: int, seconds: float, strokes: Strokes, seed: int) -> list:
@@ -176,6 +206,11 @@ def main() -> None:
                      "final answer p50 / p95; live answers per stroke; server CPU per drawing)",
                      f"{f['p50']:.0f} / {f['p95']:.0f} ms; {f['live']:g} live; {f['errors']} failed; "
                      f"{f['cpu']:.0f} ms{was}")
+        if wiring == "training":
+            alone_page = figures.get(("live", visitors))
+            was = f" (no run: {alone_page['p50']:.0f} / {alone_page['p95']:.0f} ms)" if alone_page else ""
+            headline(f"{visitors} visitors drawing at once while another trains a network on the Train tab, replayed "
+                     "over HTTP (pen-up to final answer p50 / p95)", f"{f['p50']:.0f} / {f['p95']:.0f} ms{was}")
     if "live" in alone:
         was = f" (the page before: {alone['before'][0]:.1f} ms)" if "before" in alone else ""
         headline("one reading over HTTP, server CPU (readings in a row, a third of them finished drawings)",

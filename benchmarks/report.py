@@ -43,6 +43,8 @@ BENCHMARKS: dict[str, list[str]] = {
     "stroke-pages": ["-m", "benchmarks.stroke_latency", "--pages", "8", "--drawings", "8", "--wiring", "live"],
     "stroke-replayed": ["-m", "benchmarks.stroke_latency", "--replayed", "7", "--wiring", "live"],
     "crowd": ["-m", "benchmarks.crowd", "--wiring", "live", "before", "balanced"],
+    "crowd-training": ["-m", "benchmarks.crowd", "--visitors", "8", "--wiring", "live", "training"],
+    "train-tab": ["-m", "benchmarks.train_tab", "--runs", "3"],
     "load": ["-m", "benchmarks.load", "--clients", "8", "--seconds", "60"],
     "corrections": ["-m", "benchmarks.corrections", "--n", "1000"],
     "distributed": ["-m", "benchmarks.distributed"],

@@ -75,8 +75,8 @@ def read_drawing(url: str, picture: str, inside: bool = False, timeout: float = 
     """Ask the page's `read_drawing` route (off the queue) for the chart's answer to a canvas PNG (a data URL), as
     page.js does: in `session` (a new one by default; page.js keeps one per page); `inside`: with the inside view,
     as when it is open; `live`: a drawing still in progress (the finished drawing by default)."""
-    return _run(url, "read_drawing", {"data": [picture, inside, live], "session_hash": session or secrets.token_hex(6)},
-                timeout)
+    return _run(url, "read_drawing",
+                {"data": [picture, inside, live, ""], "session_hash": session or secrets.token_hex(6)}, timeout)
 
 
 def _run(url: str, name: str, body: dict, timeout: float) -> Outcome:

@@ -67,3 +67,11 @@ def test_without_mnist_a_run_says_so_in_one_sentence(tmp_path, monkeypatch):
     news = list(LiveRun(argv_of(SMALL)))
     assert [n["kind"] for n in news] == ["error"]
     assert news[0]["reason"] == "DataUnavailable" and "MNIST" in news[0]["message"]
+
+
+def test_a_run_over_its_time_ends_as_if_stopped_keeping_its_network(mnist_dir):
+    news = list(LiveRun(argv_of(TAB_DEFAULTS), cap_s=4))
+    done = news[-1]
+    assert done["kind"] == "done" and done["stopped"] and done["metadata"]["epochs"] == 1
+    assert max(n["seconds"] for n in news if n["kind"] == "step") < 5  # no report after the cap
+    assert 4 <= done["seconds"] < 15  # the cap, then the test digits read and the network sent

@@ -2,6 +2,7 @@
 stop, and close the page on a run."""
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -53,6 +54,9 @@ def test_a_run_shows_it_learning_then_reads_drawings_and_its_download_is_a_check
         bars.add(page.locator("#train-progress progress").get_attribute("value"))
         assert len(shapes) < 200, "no accuracy after a minute and more"
         time.sleep(0.3)
+        if len(shapes) == 12:  # MNIST_CNN_TRAIN_SCREENSHOT=docs/train-tab.png refreshes the README's picture
+            page.locator("#train-tab").screenshot(path=os.environ.get("MNIST_CNN_TRAIN_SCREENSHOT")
+                                                  or str(tmp_path / "train-tab.png"))
     assert len(shapes) >= 3 and len(bars) >= 3  # the curve and the bar moved while it learned
     assert page.locator("#train-accuracy-curve .mark-line path").count() == 2  # training and held-out images
     answers = page.locator("#train-digits .train-digit").evaluate_all("ds => ds.map(d => d.dataset.answer)")
@@ -110,3 +114,21 @@ def test_a_page_closed_while_its_network_trains_stops_the_run_and_one_in_line_le
         time.sleep(0.2)
     assert runs() == 0  # a run of about 25 s, gone within moments of its page
     waiting.close()
+
+
+def test_in_chinese_the_tab_and_its_run_speak_chinese(browser, app_url, tmp_path):
+    page = open_page(browser, app_url, locale="zh-CN")
+    page.get_by_role("tab", name="训练").click()
+    expect(page.locator("#train-tab")).to_contain_text("自己训练文章中的网络")
+    expect(page.locator("#train-norm")).to_contain_text("局部响应归一化")
+    page.click("#train-start")
+    expect(page.locator("#train-progress")).to_contain_text("第 1 轮", timeout=30_000)
+    expect(page.locator("#train-accuracy-curve")).to_contain_text("留出的图像", timeout=10_000)  # the curves' legend
+    time.sleep(6)  # MNIST_CNN_TRAIN_ZH_SCREENSHOT=docs/train-tab-zh.png refreshes the Chinese README's picture
+    page.locator("#train-tab").screenshot(path=os.environ.get("MNIST_CNN_TRAIN_ZH_SCREENSHOT")
+                                          or str(tmp_path / "train-tab-zh.png"))
+    page.click("#train-stop")
+    expect(page.locator("#train-progress")).to_contain_text("停止", timeout=30_000)
+    expect(page.locator("#train-accuracy")).to_contain_text("读对了")
+    assert page.errors == []
+    page.close()

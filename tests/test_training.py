@@ -56,3 +56,15 @@ def test_the_results_show_the_confusion_matrix_and_the_digits_it_got_wrong():
     html = results_html({"confusion": confusion, "wrong": wrong}, ENGLISH)
     assert "10 of 10,000" in html and html.count('class="train-digit wrong"') == 1
     assert html.count('class="diagonal"') == 10 and html.count('class="off"') == 1
+
+
+def test_without_mnist_the_tab_says_so_in_one_sentence_and_the_line_is_free(tmp_path, monkeypatch):
+    from harness.server import OFFLINE
+
+    monkeypatch.setenv("MNIST_DATA_DIR", str(tmp_path))
+    for name, value in OFFLINE.items():
+        monkeypatch.setenv(name, value)
+    tab = TrainTab()
+    shown = [view[0] for view in tab.train(dict(TAB_DEFAULTS), "a", ENGLISH)]
+    assert "Starting" in shown[0] and shown[-1].count(".") == 1 and "no copy of MNIST" in shown[-1]
+    assert tab.line.tickets == []

@@ -133,7 +133,8 @@ EN = {
     "plot_loss": "Loss",
     "plot_accuracy": "Accuracy (%)",
     "plot_seconds": "seconds",
-    "plot_series": "measured on",
+    "train_curves": "Blue: measured on the training steps since the last point; orange: on 500 of the held-out "
+    "images, which the network never learns from.",
     "series_training": "training images",
     "series_check": "held-out images",
     "train_plot": "Learning curves",
@@ -253,7 +254,7 @@ ZH = {
     "plot_loss": "损失",
     "plot_accuracy": "准确率（%）",
     "plot_seconds": "秒",
-    "plot_series": "所用图像",
+    "train_curves": "蓝线：在上一个点之后的训练步骤上测得；橙线：在 500 张留出的图像上测得，网络从不用它们学习。",
     "series_training": "训练图像",
     "series_check": "留出的图像",
     "train_plot": "学习曲线",

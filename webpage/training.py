@@ -29,6 +29,9 @@ KEEP_NETWORKS = 16
 WAITING = 8
 """Visitors who may wait in line at once (app.py's concurrency for the tab); more wait in Gradio's own queue."""
 DOWNLOAD_NAME = "my-mnist-network.safetensors"
+CURVE_COLOURS = ("#2563eb", "#f97316")
+"""The curves on the training images (blue) and on the held-out images (orange), as webpage/text.py's
+"train_curves" says."""
 
 
 @dataclass(eq=False)
@@ -142,7 +145,9 @@ def curves(points: list[dict], lang: str) -> tuple[dict, dict]:
     rows = [(p["seconds"], name, p[f"{prefix}loss"], 100 * p[f"{prefix}accuracy"])
             for p in points for prefix, name in series.items()]
     frame = pd.DataFrame(rows, columns=["seconds", "series", "loss", "accuracy"])
-    titles = {"x_title": say(lang, "plot_seconds"), "color_title": say(lang, "plot_series")}
+    # the legend would fall below the plot's box: the colours are fixed, and the sentence above the plots names them
+    titles = {"x_title": say(lang, "plot_seconds"), "color_title": "",
+              "color_map": dict(zip(series.values(), CURVE_COLOURS))}
     return tuple(gr.update(value=frame[["seconds", "series", name]], y_title=say(lang, f"plot_{name}"), **titles)
                  for name in ("loss", "accuracy"))
 
