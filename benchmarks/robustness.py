@@ -6,7 +6,8 @@ For each variant, renders n MNIST *test* digits (never seen in training) and com
 project's two paths (`predict`, the whole picture as one digit, and the page's `read_number`,
 which must find exactly this one digit and not mark it unsure) with the naive "convert to gray,
 resize to 28x28, invert" pipeline, all feeding the same network. Also draws digits from mouse-like
-strokes. "Split" is how often the page's path found more than one digit in a single-digit picture.
+strokes, and small digits photographed on ruled and squared notebook pages (fewer: see PAGE_SHARE). "Split" is
+how often the page's path found more than one digit in a single-digit picture.
 """
 
 import time
@@ -15,9 +16,12 @@ import numpy as np
 from PIL import Image
 
 from harness.bench import benchmark_parser, headline, machine, page_right
-from harness.people import VARIANTS, stroke_digit
+from harness.people import PAGES, VARIANTS, stroke_digit
 from mnist_cnn.predict import DigitClassifier
 from mnist_cnn.preprocess import naive_input
+
+PAGE_SHARE = 20
+"""Notebook pages (harness.people.PAGES) take a few hundred milliseconds each: n / PAGE_SHARE of them per kind."""
 
 
 def score(classifier: DigitClassifier, image: Image.Image, label: int) -> tuple[bool, bool, bool, bool]:
@@ -37,9 +41,9 @@ def run_variants(classifier, images: np.ndarray, labels: np.ndarray, n: int, see
     def tally(hits: np.ndarray) -> dict:
         return dict(zip(("predict", "page", "naive", "split"), hits.mean(axis=0))) | {"n": len(hits)}
 
-    for name, render in VARIANTS.items():
+    for name, render in (VARIANTS | PAGES).items():
         rng = np.random.default_rng(seed)
-        picks = rng.choice(len(images), size=n, replace=False)
+        picks = rng.choice(len(images), size=n if name in VARIANTS else max(20, n // PAGE_SHARE), replace=False)
         results[name] = tally(np.array([score(classifier, render(images[i], rng), int(labels[i])) for i in picks]))
     rng = np.random.default_rng(seed)
     digits = np.arange(n) % 10

@@ -85,6 +85,36 @@ def photo(digit: np.ndarray, rng: np.random.Generator) -> Image.Image:
     return Image.open(io.BytesIO(buffer.getvalue()))
 
 
+def notebook_photo(digit: np.ndarray, rng: np.random.Generator, grid: bool = False) -> Image.Image:
+    """A 1200x900 phone photo of a notebook page, ruled (or squared, `grid`) in thin blue lines every 30-40
+    pixels (pale to nearly as dark as the pen), with a digit about 150 pixels tall written across the lines in
+    dark pen; the page slightly turned, unevenly lit and JPEG-compressed."""
+    height, width = 900, 1200
+    yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
+    spacing, thickness = rng.uniform(30, 40), rng.uniform(2.0, 4.0)
+    offset = rng.uniform(0, spacing)
+    lines = np.abs((yy + offset) % spacing - spacing / 2) > spacing / 2 - thickness / 2
+    if grid:
+        lines |= np.abs((xx + offset) % spacing - spacing / 2) > spacing / 2 - thickness / 2
+    size = int(rng.uniform(140, 170) / 0.72)  # MNIST's 20-pixel digit in its 28-pixel frame: ~150 pixels of ink
+    ink = np.zeros((height, width), dtype=np.float32)
+    top, left = int(rng.integers(100, height - size - 100)), int(rng.integers(100, width - size - 100))
+    ink[top : top + size, left : left + size] = enlarge(digit, size)
+    angle = rng.uniform(-3, 3)
+    ink = ndimage.rotate(ink, angle, reshape=False, order=1)
+    lines = ndimage.rotate(lines.astype(np.float32), angle, reshape=False, order=1, cval=0.0)
+    light = 0.7 + 0.25 * (np.cos(rng.uniform(0, 2 * np.pi)) * xx / width + 0.5 * yy / height)
+    paper = np.stack([light] * 3, axis=-1) * np.array([1.0, 0.98, 0.93])
+    line_colour = np.array([0.3, 0.4, 0.75]) * rng.uniform(0.6, 1.2)  # pale to nearly as dark as the pen
+    pen = np.array([0.1, 0.1, 0.2]) * rng.uniform(0.5, 1.5)
+    page = paper * (1 - lines[..., None] * 0.8) + lines[..., None] * 0.8 * line_colour * light[..., None]
+    page = page * (1 - ink[..., None]) + ink[..., None] * pen
+    image = Image.fromarray(np.clip(page * 255, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.8))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=int(rng.integers(50, 85)))
+    return Image.open(io.BytesIO(buffer.getvalue()))
+
+
 def tiny(digit: np.ndarray, rng: np.random.Generator) -> Image.Image:
     """A digit about 12 pixels tall on a small black-on-white image."""
     return to_gray_image(place(enlarge(digit, 17), 40, rng))
@@ -104,6 +134,12 @@ VARIANTS: dict[str, Variant] = {
     "tiny": tiny,
     "huge": huge,
 }
+
+PAGES: dict[str, Variant] = {
+    "notebook page, ruled (1200x900 photo)": notebook_photo,
+    "notebook page, squared (1200x900 photo)": lambda digit, rng: notebook_photo(digit, rng, grid=True),
+}
+"""Photos of a small digit on a notebook page: like VARIANTS, but a few hundred milliseconds each to read."""
 
 # Each digit as strokes through points in a unit square (x right, y down), the way a mouse draws it.
 STROKES: dict[int, list[list[tuple[float, float]]]] = {

@@ -349,9 +349,41 @@ def center_by_mass(ink: np.ndarray, size: int = IMAGE_SIZE) -> np.ndarray:
     return out
 
 
+RULED_LINES = 3
+"""Long thin lines across most of a picture that make it a ruled (or squared) page: a digit has fewer."""
+LONG = 0.6
+"""A ruling line runs across at least this share of the picture: in pieces (a photo's faint lines break up) of at
+least PIECE of it."""
+PIECE = 0.15
+
+
+def without_ruling(ink: np.ndarray) -> np.ndarray:
+    """The ink with a notebook's ruled or grid lines taken out: on a page where RULED_LINES or more thin lines run
+    across most of the picture, the ink thinner (across the lines) than the pen's strokes goes, and the digit
+    written over them stays (an opening along each direction that holds such lines). Any other picture is
+    returned as it is."""
+    spread = ink > FAINT
+    if spread.any(axis=0).mean() < 0.9 and spread.any(axis=1).mean() < 0.9:  # no line across the picture
+        return ink
+    for across in (0, 1):  # horizontal lines (thin across rows), then vertical ones
+        size = (3, 1) if across == 0 else (1, 3)
+        opened = ndimage.grey_opening(ink, size=size)
+        # faint, jagged (a turned page), JPEG-broken lines: their pieces joined along the line, a pixel up or down
+        thin = ndimage.binary_closing((ink - opened) > FAINT / 2, structure=np.ones((3, 9) if across == 0 else (9, 3)))
+        labels, count = ndimage.label(thin)
+        lengths = np.array([box[1 - across].stop - box[1 - across].start for box in ndimage.find_objects(labels)])
+        side = ink.shape[1 - across]
+        if lengths[lengths >= PIECE * side].sum() >= RULED_LINES * LONG * side:
+            # the pen's thinner parts (a 0's top, at working size as thin as a line) come back beside its strokes
+            ink = np.where(ndimage.binary_dilation(opened > 0.5, iterations=2), ink, opened)
+    return ink
+
+
 def ink_of(source: ImageSource) -> np.ndarray | None:
-    """The first half of the chain: any image -> ink strength in 0..1 at working size; None when blank."""
-    return stretch_contrast(ink_map(composite_alpha(*gray_and_alpha(upright(load(source))))))
+    """The first half of the chain: any image -> ink strength in 0..1 at working size, a notebook's ruling taken
+    out; None when blank."""
+    ink = stretch_contrast(ink_map(composite_alpha(*gray_and_alpha(upright(load(source))))))
+    return None if ink is None else without_ruling(ink)
 
 
 def digit_from_ink(ink: np.ndarray) -> np.ndarray | None:

@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw
 from scipy import ndimage
 
 from harness.hostile import png_claiming
-from harness.people import VARIANTS, stroke_digit
+from harness.people import VARIANTS, notebook_photo, stroke_digit
 from mnist_cnn import preprocess as pp
 from mnist_cnn.errors import InputError
 
@@ -193,3 +193,23 @@ def test_polarity_holds_for_dense_thick_strokes_and_for_dim_photos():
     dim = (np.asarray(drawn_seven(200, 12, 40, 255), np.float32) / 255) * np.linspace(0.1, 0.6, 200)[None, :]
     assert pp.ink_is_dark(dim, 50)  # dark ink under light falling from one side
     assert not pp.ink_is_dark(1.0 - thick, 50)
+
+
+@pytest.mark.parametrize("grid", [False, True], ids=["ruled", "squared"])
+def test_a_small_digit_on_a_notebook_page_is_read_over_its_lines(grid, mnist_test, classifier):
+    images, labels = mnist_test
+    rng = np.random.default_rng(5)
+    picks = [int(np.flatnonzero(labels.numpy() == digit)[0]) for digit in range(10)]
+    readings = [classifier.read_number(notebook_photo(images[i].numpy(), rng, grid)) for i in picks]
+    assert [r.number for r in readings] == [str(d) for d in range(10)]
+    assert not any(r.unsure for r in readings)
+
+
+def test_the_ruling_goes_and_a_drawing_stays_as_it_is():
+    hatched = np.zeros((200, 200), np.float32)
+    hatched[20:180:8, 10:190] = 0.6  # thin lines across the page: a ruling
+    hatched[60:140, 90:96] = 1.0  # a thick pen stroke over it
+    kept = pp.without_ruling(hatched)
+    assert kept[60:140, 90:96].min() == 1.0 and kept[:, :80].max() == 0
+    drawn = pp.ink_of(stroke_digit(3, np.random.default_rng(0), canvas=280, width=14))
+    assert np.array_equal(pp.without_ruling(drawn), drawn)
