@@ -114,7 +114,7 @@ def main() -> None:
     others = np.concatenate([c for k, c in outliers.items() if not k.startswith("scribble")])
     drawn = np.concatenate(list(digits.values())[1:])
     print("\nthe trade-off at other thresholds (chosen on the held-out training images, not on MNIST test):\n")
-    print("| unsure below | scribbles flagged | letters, faces, noise flagged | held-out training images flagged "
+    print("| unsure below | scribbles flagged | letters, faces, hearts, noise flagged | held-out training images flagged "
           "| rendered and drawn digits flagged |\n| ---: | ---: | ---: | ---: | ---: |")
     for t in THRESHOLDS:
         print(f"| {t:.0%} | {np.mean(scribbles < t) * 100:.1f} % | {np.mean(others < t) * 100:.1f} % "
@@ -134,7 +134,7 @@ def main() -> None:
     headline('flagged "not sure" on the page\'s path',
              f"faces {rates['faces'] * 100:.0f} %, scribbles {np.mean(list(scribbles.values())) * 100:.0f} % (worst: "
              f"{worst[10:]} {scribbles[worst] * 100:.0f} %), letters {rates['letters (12 shapes)'] * 100:.0f} %, "
-             f"noise {rates['random noise'] * 100:.0f} %")
+             f"hearts {rates['hearts'] * 100:.0f} %, noise {rates['random noise'] * 100:.0f} %")
     headline('real digits flagged "not sure" on the page\'s path',
              f"MNIST test digits on a canvas {rates['MNIST test digits on an 800x800 canvas'] * 100:.2f} %, "
              f"mouse strokes {rates['mouse strokes'] * 100:.2f} %")

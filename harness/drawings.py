@@ -1,5 +1,6 @@
 """Drawings that are not digits, to test how well "not one digit" generalizes: scribbles from seeds
-training never used, and letters (none of training's letters), faces and noise, which training never shows.
+training never used, and letters (none of training's letters), faces, hearts (drawn from another curve than
+training's) and noise.
 
 Every drawing is made on a canvas like the sketchpad's, as a PIL image.
 """
@@ -54,6 +55,20 @@ def face(rng: np.random.Generator) -> Image.Image:
     return draw_strokes(face_strokes(rng), rng, canvas=280, width=int(rng.integers(6, 15)), aspect=(0.85, 1.1))
 
 
+def heart(rng: np.random.Generator) -> Image.Image:
+    """A heart outline as people draw one, from the classic heart curve (not training's hand-placed points): lobes
+    of random roundness, a dent and a point, drawn from the dent in one stroke or in two halves."""
+    t = np.linspace(0, np.pi, 16)
+    lobes = rng.uniform(0.8, 1.25)
+    x = 16 * np.sin(t) ** 3 * lobes
+    y = -(13 * np.cos(t) - 5 * np.cos(2 * t) - 2 * np.cos(3 * t) - np.cos(4 * t))
+    x, y = (x + 17 * lobes) / (34 * lobes), (y - y.min()) / np.ptp(y)
+    right = list(zip(x, y))
+    left = [(1 - a, b) for a, b in right]
+    strokes = [right, left] if rng.random() < 0.5 else [left[::-1] + right[1:]]
+    return draw_strokes(strokes, rng, canvas=280, width=int(rng.integers(6, 15)), aspect=(0.8, 1.15))
+
+
 def noise(rng: np.random.Generator) -> Image.Image:
     """Random gray pixels: a picture of nothing."""
     return Image.fromarray(rng.integers(0, 256, (CANVAS, CANVAS), dtype=np.uint8))
@@ -63,6 +78,7 @@ TEST_SETS: dict[str, Drawing] = {
     **{f"scribble: {name}": draw for name, draw in SCRIBBLES.items()},
     "letters (12 shapes)": lambda rng: letter(list(LETTERS)[int(rng.integers(len(LETTERS)))])(rng),
     "faces": face,
+    "hearts": heart,
     "random noise": noise,
 }
 """What the uncertainty benchmark shows the network: scribbles from seeds training never used, and

@@ -193,6 +193,21 @@ LETTERS: dict[str, list[list[tuple[float, float]]]] = {
 }
 
 
+# Closed shapes no digit makes, shown in training as "not one digit": without them a heart outline reads as a 0.
+# A heart's top is a dent between two lobes and its bottom a point, where a 0 is round at both ends; drops and
+# leaves (a slashed leaf is a slashed zero) are left out for being too like real 0s.
+HEART_LEFT = [(0.5, 0.3), (0.42, 0.14), (0.27, 0.06), (0.1, 0.14), (0.05, 0.33), (0.14, 0.55), (0.32, 0.75),
+              (0.5, 0.95)]
+HEART_RIGHT = [(x if x == 0.5 else 1 - x, y) for x, y in HEART_LEFT]
+CLOSED_SHAPES: dict[str, list[list[tuple[float, float]]]] = {
+    "heart from the dent": [HEART_LEFT + HEART_RIGHT[::-1][1:]],
+    "heart from the point": [HEART_LEFT[::-1] + HEART_RIGHT[1:]],
+    "heart in two halves": [HEART_LEFT, HEART_RIGHT],
+    "round heart": [[(0.5, 0.25), (0.38, 0.08), (0.15, 0.08), (0.05, 0.3), (0.15, 0.6), (0.5, 0.92), (0.85, 0.6),
+                     (0.95, 0.3), (0.85, 0.08), (0.62, 0.08), (0.5, 0.25)]],
+}
+
+
 def one_of(shapes: dict[str, list[list[tuple[float, float]]]]) -> Drawing:
     """A drawing of one of these shapes, picked at random, drawn like a mouse on the sketchpad."""
 
@@ -205,13 +220,14 @@ def one_of(shapes: dict[str, list[list[tuple[float, float]]]]) -> Drawing:
 
 letter = one_of(LETTERS)
 symbol = one_of(SYMBOLS)
+closed_shape = one_of(CLOSED_SHAPES)
 
 
 def scribble_inputs(count: int, seed: int) -> np.ndarray:
-    """`count` preprocessed scribbles (N, 28, 28) float32, drawn evenly from every kind in SCRIBBLES, symbols
-    and letters."""
+    """`count` preprocessed scribbles (N, 28, 28) float32, drawn evenly from every kind in SCRIBBLES, symbols,
+    letters and closed shapes."""
     rng = np.random.default_rng(seed)
-    kinds = [*SCRIBBLES.values(), symbol, letter]
+    kinds = [*SCRIBBLES.values(), symbol, letter, closed_shape]
     inputs = []
     while len(inputs) < count:
         model_input = preprocess(kinds[len(inputs) % len(kinds)](rng))

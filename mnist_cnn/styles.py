@@ -9,7 +9,8 @@ People elsewhere write and capture digits differently, and the network never saw
 - pens: a tablet's trace kept at a few points and drawn as one polyline, the pen's moves between
   strokes drawn as lines too (`pen_trace`);
 - capture: a scan reduced to 8-16 pixels and enlarged again (blocky or blurred), a digit stretched
-  to fill a square box, a binarized scan, a thick marker (`CAPTURES`, applied to MNIST digits).
+  to fill a square box, a binarized scan, a thick marker (`CAPTURES`, applied to MNIST digits and to the
+  written forms: `captured`).
 
 `style_inputs` draws a labelled training pool of all of these through `preprocess`, so the network
 sees them exactly as the page shows them to it; `benchmarks/styles.py` draws the same kinds from
@@ -231,10 +232,26 @@ CAPTURES: dict[str, Capture] = {
 """Ways a picture of an MNIST digit (28x28 uint8) is captured differently, each to a picture on a canvas."""
 
 
+WRITTEN_CAPTURED = 0.4
+"""The share of written digits that are also captured (scanned small, binarized, marked thick): the same shapes
+at a scanner's resolution, which a network that saw them only as drawn strokes misreads."""
+
+
+def captured(picture: Image.Image, rng: np.random.Generator, canvas: int) -> Image.Image | None:
+    """A written digit captured one of CAPTURES' ways: as the page would see it, then captured like an MNIST
+    digit; None if it held no digit."""
+    model_input = preprocess(picture)
+    if model_input is None:
+        return None
+    captures = list(CAPTURES.values())
+    return captures[int(rng.integers(len(captures)))]((model_input * 255).astype(np.uint8), rng, canvas)
+
+
 def style_inputs(images: np.ndarray, labels: np.ndarray, count: int, seed: int,
                  canvas: int = 280) -> tuple[np.ndarray, np.ndarray]:
     """`count` preprocessed digits (N, 28, 28) float32 and their labels (N,) int64, half written by code in
-    every form and pen (smooth and coarse), half MNIST digits from `images` captured in every way."""
+    every form and pen (smooth and coarse; WRITTEN_CAPTURED of them captured as well), half MNIST digits from
+    `images` captured in every way."""
     rng = np.random.default_rng(seed)
     captures = list(CAPTURES.values())
     inputs, targets = [], []
@@ -244,6 +261,10 @@ def style_inputs(images: np.ndarray, labels: np.ndarray, count: int, seed: int,
             forms = list(ALLOGRAPHS[digit])
             points = int(rng.integers(COARSE[0], COARSE[1] + 1)) if rng.random() < 0.5 else None
             picture = written(digit, forms[int(rng.integers(len(forms)))], rng, canvas, points)
+            if rng.random() < WRITTEN_CAPTURED:
+                picture = captured(picture, rng, canvas)
+                if picture is None:
+                    continue
         else:
             index = int(rng.integers(len(images)))
             digit = int(labels[index])
