@@ -33,6 +33,7 @@ DOCUMENTS = [ROOT / "README.md", ROOT / "README.zh-CN.md", ROOT / "checkpoints" 
 BENCHMARKS: dict[str, list[str]] = {
     "model": ["-m", "benchmarks.model_card"],
     "styles": ["-m", "benchmarks.styles", "--n", "500"],
+    "scans": ["-m", "benchmarks.scans", "--n", "100"],
     "robustness": ["-m", "benchmarks.robustness", "--n", "1000"],
     "numbers": ["-m", "benchmarks.read_numbers", "--n", "2000"],
     "uncertainty": ["-m", "benchmarks.uncertainty", "--n", "300"],

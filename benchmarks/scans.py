@@ -1,11 +1,11 @@
 """The scan suite: real and generated digits captured as scanners and fax-era forms capture them, read through
 the page's path.
 
-    python -m benchmarks.scans [--n 200] [--checkpoint F] [--data-dir D] [--seed 11] [--usps F]
+    python -m benchmarks.scans [--n 200] [--checkpoint F] [--data-dir D] [--seed 11]
 
-- Real: USPS test (2,007 digits scanned from envelopes by other writers than MNIST's, 16x16; see
-  real-handwriting/ in the data folder), each as a person would upload a cropped scan: dark ink on white, a margin
-  around it, enlarged 4-12 times, blocky or smooth.
+- Real: USPS test (2,007 digits scanned from envelopes by other writers than MNIST's, 16x16: `load_usps`), each
+  as a person would upload a cropped scan (`mnist_cnn.styles.scan_upload`): dark ink on white, a margin around
+  it, enlarged 4-12 times, blocky or smooth.
 - Generated: every written form of the style suite (`mnist_cnn.styles.ALLOGRAPHS`: crossbar 7s, flagged 1s,
   open 4s, straight-stemmed 9s...), written by code from a seed training never used, then captured each way of
   `mnist_cnn.styles.CAPTURES` (kept at 8-16 pixels, binarized, thick marker, stretched): the same shapes at a
@@ -15,37 +15,22 @@ A digit counts as read when the page's path (`read_number`) gives exactly its di
 """
 
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
-from PIL import Image
 
 from harness.bench import benchmark_parser, headline, machine, page_right
-from mnist_cnn.data import resolve_data_dir
+from mnist_cnn.data import load_usps
 from mnist_cnn.predict import DigitClassifier
 from mnist_cnn.preprocess import preprocess
-from mnist_cnn.styles import ALLOGRAPHS, CAPTURES, written
-
-USPS = Path("real-handwriting") / "usps.npz"
-"""Where USPS lies in the data folder (--data-dir, $MNIST_DATA_DIR): ../shared/data holds it beside MNIST."""
+from mnist_cnn.styles import ALLOGRAPHS, CAPTURES, scan_upload, written
 
 
-def usps_upload(digit: np.ndarray, rng: np.random.Generator) -> Image.Image:
-    """A USPS digit (16x16 uint8, ink bright) as an uploaded scan: dark on white, a margin, enlarged."""
-    margin = int(rng.integers(2, 7))
-    paper = 255 - np.pad(digit, margin)
-    scale = int(rng.integers(4, 13))
-    resample = Image.Resampling.NEAREST if rng.random() < 0.5 else Image.Resampling.BICUBIC
-    return Image.fromarray(paper).resize((paper.shape[1] * scale, paper.shape[0] * scale), resample)
-
-
-def usps_scores(classifier: DigitClassifier, path: Path, seed: int) -> tuple[float, list[float], int]:
+def usps_scores(classifier: DigitClassifier, data_dir: str | None, seed: int) -> tuple[float, list[float], int]:
     """The share of USPS test digits the page's path reads right, that share per digit, and how many."""
-    data = np.load(path)
-    images, labels = data["x_test"], data["y_test"].astype(int)
+    images, labels = load_usps(data_dir, train=False)
     rng = np.random.default_rng(seed)
-    right = np.array([page_right(classifier.read_number(usps_upload(x, rng)), str(y)) for x, y in zip(images, labels)])
+    right = np.array([page_right(classifier.read_number(scan_upload(x, rng)), str(y)) for x, y in zip(images, labels)])
     return float(right.mean()), [float(right[labels == d].mean()) for d in range(10)], len(labels)
 
 
@@ -67,7 +52,6 @@ def written_captured(classifier: DigitClassifier, n: int, seed: int) -> dict[tup
 
 def main() -> None:
     parser = benchmark_parser(__doc__, 200, "digits per form and capture", 11)
-    parser.add_argument("--usps", help=f"USPS's npz file (default: {USPS} in the data folder)")
     args = parser.parse_args()
     torch.set_num_threads(1)
     classifier = DigitClassifier.from_checkpoint(args.checkpoint)
@@ -75,8 +59,7 @@ def main() -> None:
     print(f"command: python -m benchmarks.scans --n {args.n} --seed {args.seed}")
     print(f"checkpoint: {classifier.path.name}")
     start = time.perf_counter()
-    usps, per_digit, count = usps_scores(classifier, Path(args.usps or resolve_data_dir(args.data_dir) / USPS),
-                                         args.seed)
+    usps, per_digit, count = usps_scores(classifier, args.data_dir, args.seed)
     print(f"\nUSPS test, {count} digits uploaded as scans, page's path: {usps * 100:.1f} %\n")
     print("| digit | " + " | ".join(map(str, range(10))) + " |\n|" + " ---: |" * 11)
     print("| read right | " + " | ".join(f"{s * 100:.1f} %" for s in per_digit) + " |")

@@ -114,8 +114,9 @@ def main() -> None:
     others = np.concatenate([c for k, c in outliers.items() if not k.startswith("scribble")])
     drawn = np.concatenate(list(digits.values())[1:])
     print("\nthe trade-off at other thresholds (chosen on the held-out training images, not on MNIST test):\n")
-    print("| unsure below | scribbles flagged | letters, faces, hearts, noise flagged | held-out training images flagged "
-          "| rendered and drawn digits flagged |\n| ---: | ---: | ---: | ---: | ---: |")
+    print("| unsure below | scribbles flagged | letters, faces, hearts, noise flagged "
+          "| held-out training images flagged | rendered and drawn digits flagged |\n"
+          "| ---: | ---: | ---: | ---: | ---: |")
     for t in THRESHOLDS:
         print(f"| {t:.0%} | {np.mean(scribbles < t) * 100:.1f} % | {np.mean(others < t) * 100:.1f} % "
               f"| {np.mean(held < t) * 100:.2f} % | {np.mean(drawn < t) * 100:.2f} % |")

@@ -232,6 +232,25 @@ CAPTURES: dict[str, Capture] = {
 """Ways a picture of an MNIST digit (28x28 uint8) is captured differently, each to a picture on a canvas."""
 
 
+def scan_upload(digit: np.ndarray, rng: np.random.Generator) -> Image.Image:
+    """A small scanned digit (uint8, ink bright, such as USPS's 16x16) as a person uploads a cropped scan: dark ink
+    on white, a margin around it, enlarged 4-12 times, blocky or smooth."""
+    margin = int(rng.integers(2, 7))
+    paper = 255 - np.pad(digit, margin)
+    scale = int(rng.integers(4, 13))
+    resample = Image.Resampling.NEAREST if rng.random() < 0.5 else Image.Resampling.BICUBIC
+    return Image.fromarray(paper).resize((paper.shape[1] * scale, paper.shape[0] * scale), resample)
+
+
+def scan_inputs(images: np.ndarray, labels: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each scanned digit (uint8 N x H x W, ink bright) uploaded once (`scan_upload`) and preprocessed as the page
+    does: (N', 28, 28) float32 inputs and their labels (a scan with no digit left is skipped)."""
+    rng = np.random.default_rng(seed)
+    pairs = [(preprocess(scan_upload(image, rng)), label) for image, label in zip(images, labels)]
+    kept = [(x, y) for x, y in pairs if x is not None]
+    return np.stack([x for x, _ in kept]), np.array([y for _, y in kept], dtype=np.int64)
+
+
 WRITTEN_CAPTURED = 0.4
 """The share of written digits that are also captured (scanned small, binarized, marked thick): the same shapes
 at a scanner's resolution, which a network that saw them only as drawn strokes misreads."""

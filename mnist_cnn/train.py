@@ -41,14 +41,14 @@ from mnist_cnn.evaluate import logits_of
 from mnist_cnn.extra_data import read_all
 from mnist_cnn.model import ARCHS, KERNELS, NORMS, POOLS, build_model
 from mnist_cnn.outliers import pair_inputs, piece_inputs, scribble_inputs
-from mnist_cnn.styles import style_inputs
+from mnist_cnn.styles import scan_inputs, style_inputs
 from mnist_cnn.transforms import Normalization
 
 PRESETS = {
     "default": dict(
         arch="mnist_cnn", epochs=20, batch_size=128, lr=3e-3, optimizer="adamw", momentum=0.9,
         weight_decay=5e-4, schedule="onecycle", augment=True, label_smoothing=0.1,
-        mean=MNIST_MEAN, std=MNIST_STD, holdout=5000, outlier_weight=0.5, style_pool=20_000,
+        mean=MNIST_MEAN, std=MNIST_STD, holdout=5000, outlier_weight=0.5, style_pool=20_000, usps=True,
     ),
     "fast": dict(
         arch="mnist_cnn_small", epochs=2, batch_size=128, lr=4e-3, optimizer="adamw", momentum=0.9,
@@ -69,7 +69,7 @@ PRESETS = {
         replay=15_000, extra_repeat=4, outlier_pool=3000,
     ),
 }
-OPTIONAL = dict(outlier_pool=10_000, extra_repeat=1, replay=0, bf16=None, style_share=0.5)
+OPTIONAL = dict(outlier_pool=10_000, extra_repeat=1, replay=0, bf16=None, style_share=0.5, usps=False)
 """Settings only some presets set: their values for the others (replay 0: all of MNIST; bf16 None: where it
 pays, see bf16_by_default; style_share: 64 styled digits beside each step's 128 MNIST digits)."""
 RECIPE_KEYS = (*PRESETS["default"], "style_share", "replay", "extra_repeat")
@@ -112,6 +112,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--style-pool", type=int,
                    help="digits written and captured in styles MNIST under-represents, drawn once and added to "
                         "each step (mnist_cnn.styles; 0: off)")
+    p.add_argument("--usps", action=argparse.BooleanOptionalAction, default=None,
+                   help="add USPS's 7,291 training digits (real scans by other writers, mnist_cnn.data.load_usps), "
+                        "each uploaded as a scan, to the styled digits of every step (default preset: on)")
     p.add_argument("--style-share", type=float,
                    help="styled digits added to each step, as a share of its MNIST digits "
                         f"(default: {OPTIONAL['style_share']})")
@@ -346,6 +349,13 @@ def draw_pools(args: argparse.Namespace, data: Data) -> Pools:
         print(f"writing {args.style_pool} digits in styles MNIST under-represents")
         style_x, style_y = style_inputs(train_x.numpy(), train_y.numpy(), args.style_pool, seed=args.seed)
         pools.styled = (torch.from_numpy(style_x).unsqueeze(1), torch.from_numpy(style_y))
+    if args.usps:
+        from mnist_cnn.data import load_usps
+
+        scan_x, scan_y = scan_inputs(*load_usps(args.data_dir, train=True), seed=args.seed)
+        print(f"uploading USPS's {len(scan_y)} training digits as scans, beside the styled digits")
+        scans = (torch.from_numpy(scan_x).unsqueeze(1), torch.from_numpy(scan_y))
+        pools.styled = scans if pools.styled is None else tuple(map(torch.cat, zip(pools.styled, scans)))
     return pools
 
 
@@ -450,6 +460,7 @@ def metadata_of(args: argparse.Namespace, run: Run, device: torch.device) -> dic
         **({"extra_data": [Path(d).name for d in args.extra_data]} if args.extra_data else {}),
         "train_seconds": round(run.elapsed, 1), "history": run.history, "device": str(device),
         "holdout": args.holdout, "outlier_weight": args.outlier_weight, "style_pool": args.style_pool,
+        "usps": args.usps,
         "threads": torch.get_num_threads(), "bf16": args.bf16,
         "torch": torch.__version__, "torchvision": torchvision.__version__, "python": platform.python_version(),
     }

@@ -2,6 +2,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 import torch
 
@@ -50,3 +51,20 @@ def test_held_out_images_are_never_training_images_and_the_same_for_the_same_see
     assert torch.equal(held_labels, held.flatten() % 10)
     assert torch.equal(split_holdout(images, labels, 100, seed=3)[1][0], held)
     assert not torch.equal(split_holdout(images, labels, 100, seed=4)[1][0], held)
+
+
+def test_usps_comes_from_the_data_folder_as_small_scans_of_every_digit(mnist_dir):
+    from mnist_cnn.data import load_usps
+
+    images, labels = load_usps(mnist_dir, train=False)
+    assert images.shape == (2007, 16, 16) and images.dtype == np.uint8 and labels.dtype == np.int64
+    assert set(labels.tolist()) == set(range(10)) and images.max() == 255  # ink bright, as MNIST's
+
+
+def test_missing_usps_offline_is_one_clear_error(tmp_path, monkeypatch):
+    from mnist_cnn.data import load_usps
+
+    for name, value in OFFLINE.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(DataUnavailable, match="--no-usps"):
+        load_usps(tmp_path, train=False)

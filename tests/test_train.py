@@ -30,8 +30,8 @@ from mnist_cnn.train import (
 )
 from mnist_cnn.transforms import Normalization
 
-TINY = ["--arch", "seed", "--optimizer", "adamw", "--lr", "3e-3", "--schedule", "onecycle", "--train-limit", "3000",
-        "--holdout", "500", "--outlier-pool", "90", "--style-pool", "100"]
+TINY = ["--no-usps", "--arch", "seed", "--optimizer", "adamw", "--lr", "3e-3", "--schedule", "onecycle",
+        "--train-limit", "3000", "--holdout", "500", "--outlier-pool", "90", "--style-pool", "100"]
 
 
 def train(*args, **kwargs):
@@ -307,3 +307,8 @@ def test_a_watch_hears_every_step_and_may_end_the_run_keeping_the_network_and_wr
     assert 0.5 < metadata["test_accuracy"] <= 1 and metadata["temperature"] > 0
     assert list(tmp_path.iterdir()) == [] and sorted((p.name, p.stat().st_mtime) for p in CHECKPOINT_DIR.iterdir()) \
         == before  # nothing on disk
+
+
+def test_the_default_recipe_adds_usps_scans_and_the_others_do_not_unless_asked():
+    assert parse_args([]).usps is True and parse_args(["--no-usps"]).usps is False
+    assert parse_args(["--preset", "article"]).usps is False and parse_args(["--fast", "--usps"]).usps is True
