@@ -82,12 +82,18 @@ def test_a_run_shows_it_learning_then_reads_drawings_and_its_download_is_a_check
     page.close()
 
 
-def test_a_second_page_waits_in_line_and_stop_keeps_the_network_as_it_is(browser, app_url):
+def one_training_one_in_line(browser, app_url):
+    """Two pages on the Train tab: the first's network training, the second waiting in line behind it."""
     first, second = train_tab(browser, app_url), train_tab(browser, app_url)
     first.click("#train-start")
     expect(first.locator("#train-progress")).to_contain_text("Epoch 1 of 2", timeout=30_000)
     second.click("#train-start")
     expect(second.locator("#train-progress")).to_contain_text("number 1 in line")
+    return first, second
+
+
+def test_a_second_page_waits_in_line_and_stop_keeps_the_network_as_it_is(browser, app_url):
+    first, second = one_training_one_in_line(browser, app_url)
     first.click("#train-stop")
     expect(first.locator("#train-progress")).to_contain_text("Stopped", timeout=30_000)
     expect(first.locator("#train-accuracy")).to_contain_text("%")
@@ -100,11 +106,7 @@ def test_a_second_page_waits_in_line_and_stop_keeps_the_network_as_it_is(browser
 
 
 def test_a_page_closed_while_its_network_trains_stops_the_run_and_one_in_line_leaves_it(browser, app_url):
-    running, waiting = train_tab(browser, app_url), train_tab(browser, app_url)
-    running.click("#train-start")
-    expect(running.locator("#train-progress")).to_contain_text("Epoch", timeout=30_000)
-    waiting.click("#train-start")
-    expect(waiting.locator("#train-progress")).to_contain_text("number 1 in line")
+    running, waiting = one_training_one_in_line(browser, app_url)
     waiting.click("#train-stop")
     expect(waiting.locator("#train-progress")).to_contain_text("You left the line")
     assert runs() == 1
