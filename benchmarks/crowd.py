@@ -12,7 +12,7 @@ stroke), live readings the server declined while busy, failed requests, whether 
 its own drawing's answer, and the server's CPU time per drawing and per reading (from /proc, the server process
 alone). The wirings, each on a fresh server, one after the other in the same run:
 - live: this page (app.py);
-- before: the page as it was before this benchmark's work on crowds (commit BEFORE, run from git);
+- before: the page as it was before this benchmark's work on crowds (commit BEFORE, or --before, run from git);
 - balanced: two copies of this page behind HAProxy (deploy/haproxy.cfg, docs/DEPLOY.md); CPU is both copies';
 - training: this page while one more visitor trains a network on its Train tab all along (the tab's defaults,
   one run after another; the run's own process is not counted in the server's CPU).
@@ -51,7 +51,7 @@ WIRINGS = ("live", "before", "balanced", "training")
 
 
 @contextlib.contextmanager
-def served(wiring: str) -> Iterator[tuple[str, list[int]]]:
+def served(wiring: str, before: str = BEFORE) -> Iterator[tuple[str, list[int]]]:
     """Start the servers of a wiring; yield the URL visitors draw on and the processes whose CPU counts."""
     trainer = None
     if wiring == "balanced":  # two copies of this page behind HAProxy (deploy/haproxy.cfg)
@@ -59,7 +59,7 @@ def served(wiring: str) -> Iterator[tuple[str, list[int]]]:
         balancer, url = start_balancer([url for _, url in copies])
         processes = [process for process, _ in copies]
     else:
-        process, url = start_app(command=app_at(BEFORE) if wiring == "before" else ("app.py",),
+        process, url = start_app(command=app_at(before) if wiring == "before" else ("app.py",),
                                  env={"PYTHONPATH": str(ROOT)})
         balancer, processes = None, [process]
     try:
@@ -171,13 +171,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=1.2, help="how long each stroke takes (default 1.2)")
     parser.add_argument("--wiring", nargs="+", choices=WIRINGS, default=["live", "before"],
                         help="the pages to measure, each on fresh servers (default: live before)")
+    parser.add_argument("--before", default=BEFORE,
+                        help=f"the commit the before wiring runs (default {BEFORE}, the page before the crowd work)")
     parser.add_argument("--seed", type=int, default=0, help="which digits and start times (default 0)")
     parser.add_argument("--in-a-row", type=int, default=300,
                         help="readings one visitor sends one after another, to price one reading (default 300)")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores; torch {torch.__version__}; Python {sys.version.split()[0]}")
     print(f"command: python -m benchmarks.crowd --visitors {' '.join(map(str, args.visitors))} --drawings "
-          f"{args.drawings} --seconds {args.seconds:g} --wiring {' '.join(args.wiring)}")
+          f"{args.drawings} --seconds {args.seconds:g} --wiring {' '.join(args.wiring)}"
+          + (f" --before {args.before}" if args.before != BEFORE else ""))
     strokes = Strokes(DIGITS)
     print("\n| wiring | visitors drawing at once | drawings | pen-up to final answer, p50 / p95 "
           "| pen-up to verdict, p50 / p95 | live answers per stroke, median | live readings declined "
@@ -185,7 +188,7 @@ def main() -> None:
           "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     figures, alone = {}, {}
     for wiring in args.wiring:
-        with served(wiring) as (url, pids):
+        with served(wiring, args.before) as (url, pids):
             crowd(url, 1, 1, args.seconds, strokes, seed=args.seed)  # warm up: the first reading allocates
             alone[wiring] = one_at_a_time(url, strokes, pids, args.in_a_row)
             for visitors in args.visitors:
