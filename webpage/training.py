@@ -14,7 +14,6 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 import gradio as gr
-import numpy as np
 import pandas as pd
 
 from mnist_cnn.checkpoint import save_checkpoint
@@ -152,14 +151,14 @@ def curves(points: list[dict], lang: str) -> tuple[dict, dict]:
                  for name in ("loss", "accuracy"))
 
 
-def digits_html(pictures: np.ndarray, labels: list[int], answers: list[int] | None) -> str:
-    """The fixed test digits, each with the network's current answer (green when right, red when wrong)."""
+def digits_html(pictures: list[str], labels: list[int], answers: list[int] | None) -> str:
+    """Test digits (PNG data URLs), each with the network's current answer (green when right, red when wrong)."""
     cells = []
     for picture, label, answer in zip(pictures, labels, answers or [None] * len(labels)):
         mark = "" if answer is None else ("right" if answer == label else "wrong")
         said = "" if answer is None else str(answer)
         cells.append(f'<figure class="train-digit {mark}" data-label="{label}" data-answer="{said}">'
-                     f'<img src="{picture_url(picture)}" alt="{label}"><figcaption>{said or "&nbsp;"}</figcaption>'
+                     f'<img src="{picture}" alt="{label}"><figcaption>{said or "&nbsp;"}</figcaption>'
                      "</figure>")
     return f'<div class="train-digits">{"".join(cells)}</div>'
 
@@ -176,7 +175,7 @@ def results_html(news: dict, lang: str) -> str:
     return (f'<p>{say(lang, "confusion_head")}</p><table class="train-confusion"><thead><tr><th></th>{head}</tr>'
             f"</thead><tbody>{rows}</tbody></table>"
             f'<p>{say(lang, "wrong_head", count=count, shown=len(wrong["labels"]))}</p>'
-            + digits_html(wrong["images"], wrong["labels"], wrong["answers"]))
+            + digits_html(list(map(picture_url, wrong["images"])), wrong["labels"], wrong["answers"]))
 
 
 class TrainTab:
@@ -207,8 +206,8 @@ class TrainTab:
                           download=gr.update(value=None, visible=False)).values()
             points, test_digits = [], None
             for news in ticket.run:
-                if news["kind"] == "start":
-                    test_digits = news["digits"], news["labels"]
+                if news["kind"] == "start":  # the same digits all run long: their pictures made once
+                    test_digits = list(map(picture_url, news["digits"])), news["labels"]
                 elif news["kind"] == "step":
                     points.append(news)
                     yield self.step_view(news, points, test_digits, lang).values()
