@@ -22,8 +22,7 @@ import torch
 from harness.bench import benchmark_parser, headline, machine, page_right
 from mnist_cnn.data import load_usps
 from mnist_cnn.predict import DigitClassifier
-from mnist_cnn.preprocess import preprocess
-from mnist_cnn.styles import ALLOGRAPHS, CAPTURES, scan_upload, written
+from mnist_cnn.styles import ALLOGRAPHS, CAPTURES, captured, scan_upload, written
 
 
 def usps_scores(classifier: DigitClassifier, data_dir: str | None, seed: int) -> tuple[float, list[float], int]:
@@ -43,8 +42,7 @@ def written_captured(classifier: DigitClassifier, n: int, seed: int) -> dict[tup
                 rng = np.random.default_rng([seed, c, digit, f])
                 right = 0
                 for _ in range(n):
-                    model_input = preprocess(written(digit, form, rng, canvas=280))
-                    picture = capture((model_input * 255).astype(np.uint8), rng, 560)
+                    picture = captured(written(digit, form, rng, canvas=280), rng, 560, capture)
                     right += page_right(classifier.read_number(picture), str(digit))
                 scores[capture_name, f"{digit}: {form}"] = right / n
     return scores

@@ -256,14 +256,17 @@ WRITTEN_CAPTURED = 0.4
 at a scanner's resolution, which a network that saw them only as drawn strokes misreads."""
 
 
-def captured(picture: Image.Image, rng: np.random.Generator, canvas: int) -> Image.Image | None:
-    """A written digit captured one of CAPTURES' ways: as the page would see it, then captured like an MNIST
-    digit; None if it held no digit."""
+def captured(picture: Image.Image, rng: np.random.Generator, canvas: int,
+             capture: Capture | None = None) -> Image.Image | None:
+    """A written digit captured one of CAPTURES' ways (`capture`, or one at random): as the page would see it,
+    then captured like an MNIST digit; None if it held no digit."""
     model_input = preprocess(picture)
     if model_input is None:
         return None
-    captures = list(CAPTURES.values())
-    return captures[int(rng.integers(len(captures)))]((model_input * 255).astype(np.uint8), rng, canvas)
+    if capture is None:
+        captures = list(CAPTURES.values())
+        capture = captures[int(rng.integers(len(captures)))]
+    return capture((model_input * 255).astype(np.uint8), rng, canvas)
 
 
 def style_inputs(images: np.ndarray, labels: np.ndarray, count: int, seed: int,
