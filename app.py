@@ -12,6 +12,7 @@ import base64
 import binascii
 import contextlib
 import io
+import json
 import os
 import sys
 from dataclasses import dataclass, fields
@@ -20,7 +21,6 @@ from pathlib import Path
 import gradio as gr
 import numpy as np
 import torch
-from PIL import Image
 from starlette.middleware import Middleware
 
 from mnist_cnn.config import ARTICLE_CHECKPOINT, NOT_A_DIGIT
@@ -32,8 +32,8 @@ from mnist_cnn.preprocess import MAX_FILE_BYTES, MAX_REQUEST_BYTES, naive_input,
 from webpage.assets import CHART_CSS, PAGE_CSS, PAGE_JS, in_page
 from webpage.body_limit import BodyLimit
 from webpage.corrections import LABELS, MAX_ENTRIES, Corrections, Full
-from webpage.pictures import picture_url
-from webpage.readings import ReadOnce, Workload
+from webpage.pictures import picture_html, picture_url
+from webpage.readings import Workload
 from webpage.server_memory import ForgetFinished, limit_fragmentation, start_trimming
 from webpage.text import ENGLISH, TEXTS, language, say, unreadable
 from webpage.training import WAITING, TabView, TrainTab
@@ -64,8 +64,7 @@ SESSIONS = 300
 ANALYTICS_EVENTS = 1000
 # Pictures the page shows are files in Gradio's cache: every 10 minutes, those older than an hour go.
 CACHE_CLEANUP = (600, 3600)
-PICTURE = {"interactive": False, "format": "png", "buttons": []}
-
+PICTURE = {"show_label": True, "container": True}  # the 28x28 pictures: HTML boxes (a data URL each) with a label
 
 
 class RawImage(gr.Image):
@@ -87,11 +86,10 @@ def load_classifier(path: str | None) -> DigitClassifier:
         sys.exit(f"Cannot start: {exc}")
 
 
-def enlarged(model_inputs: list[np.ndarray], height: int = 196) -> Image.Image:
-    """The 28x28 model inputs side by side, blown up with nearest-neighbour pixels so each shows as a square."""
+def enlarged(model_inputs: list[np.ndarray], scale: int = 7) -> str:
+    """The 28x28 model inputs side by side, each pixel a `scale` x `scale` square, as an HTML picture."""
     strip = np.hstack([np.pad(x, ((0, 0), (0, 1)), constant_values=0.25) for x in model_inputs])[:, :-1]
-    image = Image.fromarray((strip * 255).astype(np.uint8))
-    return image.resize((height * image.width // image.height, height), Image.Resampling.NEAREST)
+    return picture_html(np.kron((strip * 255).astype(np.uint8), np.ones((scale, scale), np.uint8)))
 
 
 def verdict(result: Prediction, doubt: str | None, lang: str) -> str:
@@ -126,8 +124,8 @@ class Answer:
 
     reading: dict | None = None  # what the charts show (page.js draws them): see `chart_reading`
     verdict: str = I18N("hint")
-    model_input: Image.Image | None = None
-    naive_input: Image.Image | None = None
+    model_input: str = ""  # the 28x28 inputs the network read, as an HTML picture
+    naive_input: str = ""  # the naive 28x28 input, likewise
     naive_answer: str = ""
     digits: str = ""
     picture: bytes | str | None = None  # the picture read (its bytes, or an upload's path): what a correction keeps
@@ -135,6 +133,15 @@ class Answer:
 
     def values(self) -> tuple:
         return tuple(getattr(self, f.name) for f in fields(self))
+
+    def words_and_pictures(self, lang: str) -> dict:
+        """What page.js hands to the page's components after a drawing (`SHOWN`), as JSON."""
+        hint = self.verdict if isinstance(self.verdict, str) else say(lang, "hint")
+        return {name: hint if name == "verdict" else getattr(self, name) for name in SHOWN}
+
+
+SHOWN = ("verdict", "model_input", "naive_input", "naive_answer", "digits")
+"""Answer's fields that a finished drawing's answer carries for page.js to show (read_drawing's "page")."""
 
 
 def chart_reading(reading: Reading, yours: str | None = None) -> dict:
@@ -149,20 +156,20 @@ def chart_reading(reading: Reading, yours: str | None = None) -> dict:
     return answer
 
 
-def naive_view(image, lang: str) -> tuple[Image.Image, str]:
+def naive_view(image, lang: str) -> tuple[str, str]:
     """The naive 28x28 input for a picture and the network's answer on it, in words."""
     x = naive_input(image)
     answer = classifier.judge(x)
     return enlarged([x]), say(lang, "naive_answer", digit=answer.digit, percent=f"{answer.confidence * 100:.0f}")
 
 
-def show(reading: Reading, image, lang: str, charts: bool = True, yours: str | None = None) -> tuple:
-    """The page's outputs for one reading of a picture, in the order of Answer's fields; without `charts`, the
-    charts' reading is skipped (page.js has drawn it already) and the other networks are not run for it."""
+def show(reading: Reading, image, lang: str, charts: bool = True, yours: str | None = None) -> Answer:
+    """The page's outputs for one reading of a picture; without `charts`, the charts' reading is skipped (page.js
+    draws it from read_drawing's answer) and the other networks are not run for it."""
     digits = reading.digits
     charts_reading = chart_reading(reading, yours) if charts else gr.skip()
     if not digits:
-        return Answer(reading=charts_reading).values()
+        return Answer(reading=charts_reading)
     naive, naive_answer = naive_view(image, lang)
     inputs = [d.model_input for d in digits]
     if len(digits) == 1:
@@ -170,7 +177,7 @@ def show(reading: Reading, image, lang: str, charts: bool = True, yours: str | N
     else:
         words, table = number_verdict(reading, lang), digits_table(reading, lang)
     return Answer(reading=charts_reading, verdict=words, model_input=enlarged(inputs), naive_input=naive,
-                  naive_answer=naive_answer, digits=table, picture=image, current_input=inputs[0]).values()
+                  naive_answer=naive_answer, digits=table, picture=image, current_input=inputs[0])
 
 
 @contextlib.contextmanager
@@ -190,12 +197,9 @@ def read(image, lang: str = ENGLISH) -> Reading:
 
 def read_drawn(data_url: str, lang: str, live: bool = False) -> Reading:
     """Read a drawing page.js sent (a PNG data URL). While the pen moves (`live`), touching strokes are not cut
-    apart: the chart follows the pen at a fraction of the cost. A finished drawing is read in full, and once for
-    the chart and the verdict together (webpage/readings.py)."""
+    apart: the chart follows the pen at a fraction of the cost. A finished drawing is read in full."""
     with said_in_one_sentence(lang), workload.counted():
-        if live:
-            return classifier.read_number(image_bytes(data_url), cut=False)
-        return finished.get(data_url, lambda: classifier.read_number(image_bytes(data_url)))
+        return classifier.read_number(image_bytes(data_url), cut=not live)
 
 
 def page_language(request: gr.Request | None) -> str:
@@ -243,28 +247,39 @@ def inside_view(model_input: np.ndarray | None, lang: str) -> dict:
     }
 
 
-def on_inside(is_open: bool, model_input: np.ndarray | None, request: gr.Request | None = None):
-    """The inside view for the current input (see `inside_view`); nothing is computed while the view is closed."""
-    return inside_view(model_input, page_language(request)) if is_open else gr.skip()
+def drawn_picture(drawn: str | None, lang: str) -> bytes | None:
+    """The drawing the page last showed an answer for, from the hidden `drawn` box page.js fills after each answer:
+    its PNG, or None when the canvas was empty; a gr.Error sentence if the box holds anything else."""
+    try:
+        picture = json.loads(drawn)["picture"]
+        return None if picture is None else image_bytes(picture)
+    except (ValueError, TypeError, KeyError, gr.Error):
+        raise gr.Error(say(lang, "nothing_to_correct"), print_exception=False) from None
 
 
-def on_stroke(data_url: str | None, request: gr.Request | None = None):
-    """A PNG of the canvas, sent by the browser after each stroke, undo or clear: everything but the charts and
-    the inside view, which page.js has already drawn from `read_drawing`."""
-    if not data_url:
-        return tuple(gr.skip() for _ in fields(Answer))
+def on_inside(is_open: bool, model_input: np.ndarray | None, drawn: str | None = None,
+              request: gr.Request | None = None):
+    """The inside view for the current input (see `inside_view`): the last drawing's first digit (`drawn`), else the
+    last upload's; nothing is computed while the view is closed."""
+    if not is_open:
+        return gr.skip()
     lang = page_language(request)
-    return show(read_drawn(data_url, lang), image_bytes(data_url), lang, charts=False)
+    if drawn:
+        picture = drawn_picture(drawn, lang)
+        digits = read(picture, lang).digits if picture else []
+        model_input = digits[0].model_input if digits else None
+    return inside_view(model_input, lang)
 
 
 def read_drawing(data_url: str, inside: bool, live: bool = False, yours: str | None = None,
                  request: gr.Request | None = None) -> dict:
-    """The charts' answer for a PNG of the canvas, sent by the browser while the pen moves (`live`) and after each
-    change: the reading as /predict_number gives it (no digits for an empty canvas), the article's network's
-    reading under "article", the visitor's own network's under "yours" (`yours`: its key, from the Train tab) and,
-    when `inside` (the view is open), the inside view of the first digit under "inside". Off the queue: about
-    5 ms, 12 with the inside view. A live reading while every CPU is reading is declined at once: {"busy": true}
-    (webpage/readings.py)."""
+    """The answer to a PNG of the canvas, sent by page.js while the pen moves (`live`) and after each change: the
+    reading as /predict_number gives it (no digits for an empty canvas), the article's network's reading under
+    "article", the visitor's own network's under "yours" (`yours`: its key, from the Train tab), when `inside`
+    (the view is open) the inside view of the first digit under "inside" and, for a finished drawing, the rest of
+    the page under "page" (the verdict, the 28x28 inputs, the naive view: `SHOWN`), all from one reading. Off the
+    queue: about 5 ms, 8 for a finished drawing, 12 with the inside view. A live reading while every CPU is reading
+    is declined at once: {"busy": true} (webpage/readings.py)."""
     if live and workload.full():
         return {"busy": True}
     lang = page_language(request)
@@ -272,21 +287,28 @@ def read_drawing(data_url: str, inside: bool, live: bool = False, yours: str | N
     answer = chart_reading(reading, yours)
     if inside:
         answer["inside"] = inside_view(reading.digits[0].model_input if reading.digits else None, lang)
+    if not live:
+        answer["page"] = show(reading, image_bytes(data_url), lang, charts=False).words_and_pictures(lang)
     return answer
 
 
 def on_upload(path: str | None, is_open: bool, yours: str | None = None, request: gr.Request | None = None):
-    """An uploaded, pasted or example picture, and its inside view while open; removing it clears the answer."""
+    """An uploaded, pasted or example picture, and its inside view while open; removing it clears the answer. The
+    last drawing is forgotten (`drawn`): the upload is what a correction or the inside view is about now."""
     lang = page_language(request)
     answer = show(Reading([]) if path is None else read(path, lang), path, lang, yours=yours)
-    return (*answer, on_inside(is_open, answer[-1], request))
+    return (*answer.values(), on_inside(is_open, answer.current_input, request=request), "")
 
 
-def on_correct(label: str | None, picture: bytes | str | None, request: gr.Request | None = None) -> str:
-    """Keep a visitor's correction of the current answer (with --collect): one sentence back, thanks or why not."""
+def on_correct(label: str | None, picture: bytes | str | None, drawn: str | None = None,
+               request: gr.Request | None = None) -> str:
+    """Keep a visitor's correction of the current answer (with --collect): the last drawing (`drawn`), else the last
+    upload (`picture`); one sentence back, thanks or why not."""
     lang = page_language(request)
     if label not in LABELS:
         raise gr.Error(say(lang, "pick_label"), print_exception=False)
+    if drawn:
+        picture = drawn_picture(drawn, lang)
     if picture is None:
         raise gr.Error(say(lang, "nothing_to_correct"), print_exception=False)
     try:
@@ -371,7 +393,6 @@ ARGS = parse_args() if __name__ == "__main__" else parse_args([])
 classifier = load_classifier(ARGS.checkpoint)
 article = load_classifier(ARTICLE_CHECKPOINT)
 corrections = Corrections(ARGS.collect, classifier.path, ARGS.collect_limit) if ARGS.collect else None
-finished: ReadOnce[Reading] = ReadOnce()
 train_tab = TrainTab()
 workload = Workload(os.cpu_count() or 1)
 torch.set_num_threads(TORCH_THREADS)
@@ -408,9 +429,9 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
                         "digits": gr.Markdown(elem_id="digits"),
                     }
             with gr.Row(elem_id="comparison"):
-                page["model_input"] = gr.Image(elem_id="model-input", label=I18N("model_input"), height=200, **PICTURE)
+                page["model_input"] = gr.HTML(elem_id="model-input", label=I18N("model_input"), **PICTURE)
                 with gr.Column():
-                    page["naive_input"] = gr.Image(elem_id="naive-input", label=I18N("naive"), height=200, **PICTURE)
+                    page["naive_input"] = gr.HTML(elem_id="naive-input", label=I18N("naive"), **PICTURE)
                     page["naive_answer"] = gr.Markdown(elem_id="naive-answer")
                 with gr.Column():
                     gr.HTML(ARTICLE_CHART, elem_id="article-model", label=I18N("article"), show_label=True,
@@ -472,7 +493,8 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
             tab["accuracy"] = gr.Markdown(elem_id="train-accuracy", label=I18N("train_accuracy"))
             tab["results"] = gr.HTML(elem_id="train-results")
             tab["download"] = gr.DownloadButton(I18N("train_download"), elem_id="train-download", visible=False)
-    stroke_data = gr.Textbox(elem_id="stroke-data", visible="hidden")
+    # page.js puts a finished drawing's answer here, as JSON: read_drawing's "page" part and the drawing itself
+    drawn = gr.Textbox(elem_id="drawn", visible="hidden")
     page["reading"] = gr.JSON(visible="hidden", elem_id="reading")
     page["picture"] = gr.State(None)
     page["current_input"] = gr.State(None)
@@ -482,13 +504,14 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
     tab["your_chart"] = your_chart
     outputs = [page[f.name] for f in fields(Answer)]
     private = {"show_progress": "hidden", "api_visibility": "private"}
-    # The drawing's answer skips the queue: one small request, about 7 ms of work, the newest drawing only
-    # (always_last: while one is in flight, later ones wait and only the latest is sent).
-    stroke_data.change(on_stroke, inputs=stroke_data, outputs=outputs, trigger_mode="always_last", queue=False,
-                       **private)
-    upload.change(on_upload, inputs=[upload, inside_open, tab["your_key"]], outputs=[*outputs, inside], **private)
+    # A drawing is answered by read_drawing alone (page.js asks it, off the queue): after each change its answer
+    # carries the verdict, the 28x28 inputs and the naive view, which page.js hands to those components here, in
+    # the browser (no second request).
+    drawn.change(None, inputs=drawn, outputs=[page[name] for name in SHOWN], js=in_page("pageOutputs"), **private)
+    upload.change(on_upload, inputs=[upload, inside_open, tab["your_key"]], outputs=[*outputs, inside, drawn],
+                  **private)
     inside_accordion.expand(lambda: True, outputs=inside_open, **private).success(
-        on_inside, inputs=[inside_open, page["current_input"]], outputs=inside, **private)
+        on_inside, inputs=[inside_open, page["current_input"], drawn], outputs=inside, **private)
     inside_accordion.collapse(lambda: False, outputs=inside_open, **private)
     page["reading"].change(None, inputs=page["reading"], js=in_page("showReading"), **private)
     inside.change(None, inputs=inside, js=in_page("showInside"), **private)
@@ -500,7 +523,7 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
     train_stop.click(on_train_stop, queue=False, **private)
     demo.unload(on_leave)
     if corrections is not None:
-        send.click(on_correct, inputs=[right_label, page["picture"]], outputs=correction_status, queue=False,
+        send.click(on_correct, inputs=[right_label, page["picture"], drawn], outputs=correction_status, queue=False,
                    **private)
     gr.api(predict, api_name="predict")
     gr.api(predict_base64, api_name="predict_base64")

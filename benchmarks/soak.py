@@ -2,11 +2,10 @@
 
     python -m benchmarks.soak [--minutes 10] [--clients 8] [--timeout 30] [--queue-size N] [--url URL]
 
-Each client sends, at random: drawings as the page sends them (to its chart's `read_drawing` and to its
-stroke event), `/predict` (a file
-uploaded first), `/predict_base64` and `/predict_number` (through Gradio's plain HTTP API), and now
-and then a hostile file through the page's event; one more sender posts an oversized body (300 MB with
-Content-Length, or 40 MB in chunks) every 15 s. Loopback only, bounded by time. Prints every
+Each client sends, at random: drawings as the page sends them (to `read_drawing`, whose answer carries the
+chart and the verdict), `/predict` (a file uploaded first), `/predict_base64` and `/predict_number` (through
+Gradio's plain HTTP API), and now and then a hostile file as a drawing; one more sender posts an oversized body
+(300 MB with Content-Length, or 40 MB in chunks) every 15 s. Loopback only, bounded by time. Prints every
 request's outcome by kind, the latency of valid requests, and the server's resident memory every 30 s.
 A valid request that does not end in an answer is an error; "busy" (queue full) is counted apart.
 """
@@ -27,13 +26,12 @@ from harness.bench import percentile
 from harness.hostile import HOSTILE, encode
 from harness.people import draw_number, stroke_digit
 from harness.server import resident_mb, start_app, stop_app
-from harness.wire import Outcome, api_call, data_url, oversized, page_event, read_drawing, stroke_event
+from harness.wire import Outcome, api_call, data_url, oversized, read_drawing
 
-KINDS = {"page chart": 4, "page verdict": 2, "/predict": 2, "/predict_base64": 2, "/predict_number": 2,
-         "hostile file": 1}
-"""What a client sends, and how often (weights): the page's chart asks `read_drawing` while the pen moves and
-after each stroke; its verdict comes from the page's stroke event after each stroke."""
-VALID = ("page chart", "page verdict", "/predict", "/predict_base64", "/predict_number")
+KINDS = {"page drawing": 6, "/predict": 2, "/predict_base64": 2, "/predict_number": 2, "hostile file": 1}
+"""What a client sends, and how often (weights): the page asks `read_drawing` after each stroke, and its answer
+holds the chart and the verdict."""
+VALID = ("page drawing", "/predict", "/predict_base64", "/predict_number")
 OVERSIZED_EVERY = 15.0
 SAMPLE_EVERY = 30.0
 NUMBERS = ("42", "2024", "7", "310", "9586")
@@ -81,17 +79,14 @@ class Traffic:
 
 def client_loop(url: str, traffic: Traffic, tally: Tally, stop: float, timeout: float, seed: int) -> None:
     rng = random.Random(seed)
-    event = stroke_event(url)
     kinds, weights = zip(*KINDS.items(), strict=True)
     while time.monotonic() < stop:
         kind = rng.choices(kinds, weights)[0]
         digit, data = rng.choice(traffic.digits)
-        if kind == "page chart":
+        if kind == "page drawing":
             outcome = read_drawing(url, data_url(data), timeout=timeout)
-            right = outcome.kind == "answer" and outcome.detail[0]["number"] == str(digit)
-        elif kind == "page verdict":
-            outcome = page_event(url, event, data_url(data), timeout)
-            right = outcome.kind == "answer" and outcome.detail[1].startswith(f"# {digit}\n")
+            right = (outcome.kind == "answer" and outcome.detail[0]["number"] == str(digit)
+                     and outcome.detail[0]["page"]["verdict"].startswith(f"# {digit}\n"))
         elif kind == "/predict":
             outcome = api_call(url, "predict", data, timeout)
             right = outcome.kind == "answer" and max(outcome.detail, key=outcome.detail.get) == str(digit)
@@ -104,7 +99,7 @@ def client_loop(url: str, traffic: Traffic, tally: Tally, stop: float, timeout: 
             right = outcome.kind == "answer" and outcome.detail["number"] == text
         else:
             _, hostile = rng.choice(traffic.hostile)
-            outcome, right = page_event(url, event, data_url(hostile), timeout), None
+            outcome, right = read_drawing(url, data_url(hostile), timeout=timeout), None
         tally.add(kind, outcome, right)
 
 

@@ -70,6 +70,12 @@ def page_event(url: str, event: Event, text: str, timeout: float = 30, session: 
                 timeout)
 
 
+def drawn_box(picture: str | None) -> str:
+    """What page.js puts in the page's hidden #drawn box once a drawing is answered, as far as the server reads it
+    (a correction, the inside view): the drawing (a PNG data URL; None for an empty canvas)."""
+    return json.dumps({"picture": picture})
+
+
 def read_drawing(url: str, picture: str, inside: bool = False, timeout: float = 30,
                  session: str | None = None, live: bool = False) -> Outcome:
     """Ask the page's `read_drawing` route (off the queue) for the chart's answer to a canvas PNG (a data URL), as

@@ -134,11 +134,18 @@ def test_bad_checkpoint_stops_the_start_with_one_line(tmp_path):
 
 
 def answer(outputs: tuple) -> dict:
-    """The page's outputs for one reading, by Answer's field names, and the inside view's (if any) under "inside"."""
+    """An upload's outputs, by Answer's field names, then the inside view's under "inside" and the last drawing's
+    box under "drawn"."""
     import app
 
     names = [f.name for f in app.fields(app.Answer)]
-    return dict(zip(names, outputs)) | ({"inside": outputs[-1]} if len(outputs) > len(names) else {})
+    return dict(zip(names, outputs)) | dict(zip(("inside", "drawn"), outputs[len(names):]))
+
+
+def picture_in(html: str) -> Image.Image:
+    """The picture an HTML box of the page shows (a PNG data URL)."""
+    encoded = re.fullmatch(r'<img src="data:image/png;base64,([^"]+)" alt="">', html).group(1)
+    return Image.open(io.BytesIO(base64.b64decode(encoded)))
 
 
 def test_page_shows_the_hint_for_an_empty_canvas():
@@ -147,15 +154,11 @@ def test_page_shows_the_hint_for_an_empty_canvas():
     buffer = io.BytesIO()
     Image.new("RGBA", (140, 140), "white").save(buffer, format="PNG")
     url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
-    shown = answer(app.on_stroke(url))
-    assert shown["model_input"] is shown["naive_input"] is shown["picture"] is shown["current_input"] is None
-    assert shown["digits"] == shown["naive_answer"] == ""
-    assert shown["verdict"].key == "hint"  # a translation key: the browser shows it in its language
-    skip = type(app.gr.skip())
-    assert isinstance(shown["reading"], skip) and "inside" not in shown  # page.js draws both from read_drawing
+    hint = {"verdict": app.say("en", "hint"), "model_input": "", "naive_input": "", "naive_answer": "", "digits": ""}
     assert app.read_drawing(url, False) == {"number": "", "unsure": False, "digits": [],
-                                            "article": {"number": "", "unsure": False, "digits": []}}
+                                            "article": {"number": "", "unsure": False, "digits": []}, "page": hint}
     assert app.read_drawing(url, True)["inside"] == {"pictures": {}, "moved": "", "units": None}  # an empty view
+    assert "page" not in app.read_drawing(url, False, True)  # the pen still moves: the chart alone
 
 
 def test_inside_view_computes_nothing_while_closed_and_every_layer_when_open(tmp_path):
@@ -192,7 +195,8 @@ def test_a_number_on_the_page_shows_each_digits_probabilities(tmp_path):
     assert shown["reading"]["number"] == "2024" and shown["verdict"].startswith("# 2024")
     assert shown["inside"]["units"]["head"].startswith("The network answers 2")  # the view, open, shows the first
     assert shown["digits"].startswith("| digit | 1: **2** | 2: **0** | 3: **2** | 4: **4** |")
-    assert shown["digits"].count("\n| ") == 10 and shown["model_input"].width > 3 * shown["model_input"].height
+    strip = picture_in(shown["model_input"])
+    assert shown["digits"].count("\n| ") == 10 and strip.size == (7 * (4 * 28 + 3), 7 * 28)  # 4 inputs, 7x
 
 
 def test_every_view_of_the_inside_has_its_label_and_lesson_in_both_languages():
@@ -246,8 +250,9 @@ def test_the_naive_view_shows_the_squashed_canvas_and_its_answer(tmp_path):
     canvas.save(path)
     shown = answer(app.on_upload(str(path), False))
     assert shown["verdict"].startswith("# 7")
-    assert shown["naive_input"].size == (196, 196)
-    naive = np.asarray(shown["naive_input"].convert("L"), dtype=float)
+    naive = picture_in(shown["naive_input"])
+    assert naive.size == (196, 196)
+    naive = np.asarray(naive.convert("L"), dtype=float)
     assert naive[:70, :70].mean() > 3 * naive[100:, 100:].mean()  # the ink stays small, in its corner
     assert re.fullmatch(r"On the naive input the network answers \*\*\d\*\* \(\d+ %\)\.", shown["naive_answer"])
 
@@ -350,8 +355,34 @@ def test_a_drawing_in_progress_is_read_uncut_and_a_finished_one_in_full_once_for
     monkeypatch.setattr(app.classifier, "read_number", lambda image, cut=True: cuts.append(cut) or real(image, cut))
     chart = app.read_drawing(url, False)
     assert chart["number"] == "23" and chart["digits"] == real(app.image_bytes(url)).to_json()["digits"]
-    assert answer(app.on_stroke(url))["verdict"].startswith("# 23\n")
-    assert cuts == [True]  # the verdict had the chart's reading: one reading for both
+    page = chart["page"]  # the rest of the page, in the same answer
+    assert page["verdict"].startswith("# 23\n") and page["digits"].startswith("| digit | 1: **2** | 2: **3** |")
+    assert picture_in(page["model_input"]).size == (7 * (2 * 28 + 1), 7 * 28)
+    assert page["naive_answer"].startswith("On the naive input the network answers")
+    assert cuts == [True]  # one reading for the chart and the rest of the page
+
+
+def test_a_correction_and_the_inside_view_are_about_the_last_drawing_until_an_upload(tmp_path, monkeypatch):
+    import app
+    from harness.wire import drawn_box
+
+    drawn = drawn_box(underlined_23())  # as page.js fills the hidden box
+    current = app.on_inside(True, None, drawn)
+    assert current["units"]["head"].startswith("The network answers 2")  # the drawing's first digit
+    path = tmp_path / "seven.png"
+    stroke_digit(7, np.random.default_rng(3), canvas=280, width=14).save(path)
+    shown = answer(app.on_upload(str(path), False))
+    assert shown["drawn"] == ""  # the upload is what the page is about now
+    assert app.on_inside(True, shown["current_input"], shown["drawn"])["units"]["head"].startswith(
+        "The network answers 7")
+    kept = []
+    monkeypatch.setattr(app, "corrections", type("Kept", (), {"add": lambda *args: kept.append(args)})())
+    app.on_correct("4", shown["picture"], drawn)
+    app.on_correct("1", shown["picture"], shown["drawn"])
+    assert [(answer["number"], label) for *_, answer, label in kept] == [("23", "4"), ("7", "1")]
+    for box in ('{"picture": null}', "not JSON", '{"picture": "data:image/png;base64,!!"}'):
+        with pytest.raises(app.gr.Error, match="no answer to correct"):
+            app.on_correct("4", shown["picture"], box)  # an empty canvas, or anything but page.js's JSON
 
 
 def test_a_busy_server_declines_readings_of_a_drawing_in_progress_but_never_a_finished_one(monkeypatch):

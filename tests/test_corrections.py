@@ -13,7 +13,7 @@ import pytest
 
 from harness.people import stroke_digit
 from harness.server import start_app, stop_app
-from harness.wire import data_url, page_event, page_event_named
+from harness.wire import data_url, drawn_box, page_event, page_event_named, read_drawing
 from mnist_cnn.config import CORRECTION_COLUMNS, CORRECTIONS_FILE, DEFAULT_CHECKPOINT
 from mnist_cnn.errors import MnistCnnError
 from mnist_cnn.extra_data import read_labelled
@@ -95,15 +95,15 @@ def test_eight_visitors_correcting_at_once_lose_nothing_and_the_cap_holds(tmp_pa
     folder = tmp_path / "corrections"
     process, url = start_app("--collect", str(folder), "--collect-limit", "400")
     try:
-        stroke, correct = page_event_named(url, "on_stroke"), page_event_named(url, "on_correct")
+        correct = page_event_named(url, "on_correct")
         failures = []
 
         def visitor(digit: int) -> None:
             session = secrets.token_hex(8)
             picture = data_url(png_of(digit, seed=digit))
             for _ in range(50):
-                shown = page_event(url, stroke, picture, session=session)
-                kept = page_event(url, correct, str(digit), session=session, others=[None])
+                shown = read_drawing(url, picture, session=session)
+                kept = page_event(url, correct, str(digit), session=session, others=[None, drawn_box(picture)])
                 if shown.kind != "answer" or kept.kind != "answer":
                     failures.append((shown, kept))
 
@@ -118,9 +118,7 @@ def test_eight_visitors_correcting_at_once_lose_nothing_and_the_cap_holds(tmp_pa
         assert sorted(int(row["label"]) for row in table) == sorted(list(range(8)) * 50)
         assert all(Path(row["drawing"]).is_file() and row["timestamp"] and row["checkpoint"] for row in table)
         assert len(read_labelled(folder).labels) == 400  # none torn
-        session = secrets.token_hex(8)
-        page_event(url, stroke, data_url(png_of(3)), session=session)
-        refused = page_event(url, correct, "3", session=session, others=[None])
+        refused = page_event(url, correct, "3", others=[None, drawn_box(data_url(png_of(3)))])
         assert refused.kind == "error"
         assert refused.detail == "The corrections folder is full; this correction was not kept."
     finally:

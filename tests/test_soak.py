@@ -13,7 +13,7 @@ from benchmarks.soak import run_soak
 from harness.hostile import encode
 from harness.people import stroke_digit
 from harness.server import resident_mb, start_app, stop_app
-from harness.wire import api_call, data_url, oversized, page_event, read_drawing, stroke_event
+from harness.wire import api_call, data_url, oversized, read_drawing
 
 pytestmark = pytest.mark.slow
 
@@ -31,8 +31,7 @@ def drawn(digit: int) -> str:
 
 def test_four_300_mb_bodies_at_once_are_refused_unread_and_the_next_drawing_is_answered(own_app):
     process, url = own_app
-    event = stroke_event(url)
-    assert page_event(url, event, drawn(2)).kind == "answer"  # warm: the first answer allocates what it needs
+    assert read_drawing(url, drawn(2)).kind == "answer"  # warm: the first answer allocates what it needs
     before = resident_mb(process.pid)
     peak = [before]
     outcomes = []
@@ -49,9 +48,9 @@ def test_four_300_mb_bodies_at_once_are_refused_unread_and_the_next_drawing_is_a
     assert [o.kind for o in outcomes] == ["refused"] * 4
     assert all("not read" in o.detail for o in outcomes)
     assert max(peak[0], resident_mb(process.pid)) - before <= 100  # the bound; in practice about 0 MB
-    answer = page_event(url, event, drawn(5))
-    assert answer.kind == "answer" and answer.detail[1].startswith("# 5\n")  # the verdict
-    assert read_drawing(url, drawn(5)).detail[0]["number"] == "5"  # the chart
+    answer = read_drawing(url, drawn(5))
+    assert answer.kind == "answer" and answer.detail[0]["number"] == "5"  # the chart
+    assert answer.detail[0]["page"]["verdict"].startswith("# 5\n")  # and the verdict
 
 
 def test_a_minute_of_mixed_traffic_loses_nothing(own_app):
@@ -59,7 +58,7 @@ def test_a_minute_of_mixed_traffic_loses_nothing(own_app):
     tally, memory = run_soak(url, seconds=60, clients=8, pid=process.pid)
     assert tally.lost() == 0, dict(tally.outcomes)
     assert tally.valid_errors() == 0 and tally.busy() == 0, dict(tally.outcomes)
-    assert sum(tally.outcomes["page chart"].values()) > 100  # traffic really flowed (about 500 here)
+    assert sum(tally.outcomes["page drawing"].values()) > 100  # traffic really flowed (about 500 here)
     assert set(tally.outcomes["oversized body"]) == {"refused"}
     assert set(tally.outcomes["hostile file"]) <= {"answer", "error", "refused"}
     assert sum(tally.wrong.values()) == 0
@@ -74,7 +73,7 @@ def test_32_clients_against_a_small_queue_are_answered_or_told_it_is_busy(own_ap
     assert tally.lost() == 0, dict(tally.outcomes)  # every request came back, within 30 s
     assert tally.valid_errors() == 0, dict(tally.outcomes)
     assert tally.busy() > 0  # the queue's bound was reached, and said so
-    assert tally.outcomes["page chart"]["answer"] > 0
+    assert tally.outcomes["page drawing"]["answer"] > 0
     assert sum(tally.outcomes[api]["answer"] for api in ("/predict", "/predict_base64", "/predict_number")) > 0
 
 

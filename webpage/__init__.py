@@ -1,6 +1,6 @@
 """The page's own parts, around app.py: its script and style sheets, its words in two languages, visitors'
-corrections, how the server shares out its readings of drawings (a finished one read once, none queued behind a
-crowd), and the server's guards (the request-body limit, memory kept in check).
+corrections, how the server shares out its readings of drawings (none queued behind a crowd), the pictures it
+draws as data URLs, and the server's guards (the request-body limit, memory kept in check).
 
 `mnist_cnn` does the machine learning and never imports this package; app.py builds the page from both.
 """

@@ -11,8 +11,9 @@
   //   more; the answers (both networks') are drawn at once, and while the "Inside the CNN" view is open the
   //   same answer carries that view, drawn with them (so it follows the chart, nothing asked for it while closed),
   //   and once the visitor has trained a network on the Train tab, the answer carries its reading too;
-  // - at each change of the drawing (stroke end, undo, clear) the picture also goes through a hidden
-  //   textbox to the page's own event, which fills in the verdict and the 28x28 input.
+  // - the answer to a finished drawing (stroke end, undo, clear) also carries the rest of the page (the verdict,
+  //   the 28x28 inputs, the naive view): it goes, with the drawing, into the hidden #drawn textbox, whose change
+  //   event hands it to those components in the browser (pageOutputs), so one request answers a drawing.
   // window.editor is Gradio's image editor object (not a public API): tests/test_browser.py fails if it moves.
   const LIVE_MS = 80;
   // A busy server declines a reading of a drawing still in progress (its answer says `busy`); the page then waits
@@ -105,11 +106,15 @@
     asking = true;
     stale = false;
     const inside = insideOpen();
+    const live = drawing;
     const request = new XMLHttpRequest();  // one callback when the whole answer is in: no await per step
     request.open("POST", READ);
     request.setRequestHeader("Content-Type", "application/json");
     request.onload = () => {
-      if (request.status !== 200) return;
+      if (request.status !== 200) {  // the server's one sentence on what went wrong, in the verdict's place
+        if (!live) showPage({verdict: `### ${errorOf(request)}`}, null);  // the rest as it was
+        return;
+      }
       const answer = JSON.parse(request.responseText).data[0];
       if (answer.busy) {  // a live reading the server had no time for: keep the chart, ask again later
         quietUntil = performance.now() + BUSY_MS;
@@ -117,7 +122,8 @@
       }
       window.showReading(answer);
       if (answer.inside) window.showInside(answer.inside);
-    };  // on an error the page's own event shows what went wrong
+      if (answer.page) showPage(answer.page, answer.digits.length ? drawn : null);
+    };
     request.onloadend = () => {
       asking = false;
       if (!stale) return;
@@ -127,7 +133,24 @@
     // `drawing`: the pen is still moving, so the server reads without cutting touching strokes apart; `yours`: the
     // key of the network the visitor trained on the Train tab, if any
     const yours = document.querySelector("#your-model-key textarea");
-    request.send(JSON.stringify({data: [drawn, inside, drawing, yours ? yours.value : ""], session_hash: SESSION}));
+    request.send(JSON.stringify({data: [drawn, inside, live, yours ? yours.value : ""], session_hash: SESSION}));
+  };
+  const errorOf = (request) => {
+    try { return JSON.parse(request.responseText).error || request.statusText; } catch { return request.statusText; }
+  };
+  // A finished drawing's answer for the page's components (`page`: app.py's SHOWN), and the drawing it answers
+  // (null for an empty canvas), which a correction or the inside view reads: into #drawn, whose change event runs
+  // pageOutputs in the browser.
+  const showPage = (page, drawn) => {
+    const box = document.querySelector("#drawn textarea");
+    if (!box) return;
+    box.value = JSON.stringify({...page, picture: drawn});
+    box.dispatchEvent(new Event("input", {bubbles: true}));
+  };
+  window.pageOutputs = (text) => {  // an upload empties #drawn: then nothing (Gradio leaves an output undefined as is)
+    if (!text) return [];
+    const {picture, ...page} = JSON.parse(text);  // the page's values in the order of its outputs (app.py's SHOWN)
+    return Object.values(page);
   };
   // The drawing as the chart reads it: a half-size PNG (a data URL), or null before the editor is there.
   window.drawingPicture = () => {
@@ -149,11 +172,7 @@
   };
   const changed = () => {
     const p = picture();
-    const box = document.querySelector("#stroke-data textarea");
-    if (!p || !box) return;
-    read(p);
-    box.value = p;
-    box.dispatchEvent(new Event("input", {bubbles: true}));
+    if (p) read(p);
   };
   addEventListener("pointerdown", (event) => {
     drawing = Boolean(event.target.closest && event.target.closest("#sketchpad canvas"));

@@ -12,3 +12,8 @@ def picture_url(picture: np.ndarray) -> str:
     buffer = io.BytesIO()
     Image.fromarray(picture).save(buffer, format="PNG", compress_level=1)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def picture_html(picture: np.ndarray) -> str:
+    """A picture (uint8 array) as an HTML image, for a gr.HTML box."""
+    return f'<img src="{picture_url(picture)}" alt="">'
