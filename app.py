@@ -33,6 +33,7 @@ from webpage.assets import CHART_CSS, PAGE_CSS, PAGE_JS, in_page
 from webpage.body_limit import BodyLimit
 from webpage.corrections import LABELS, MAX_ENTRIES, Corrections, Full
 from webpage.pictures import picture_html, picture_url
+from webpage.queue_pace import pace
 from webpage.readings import Workload
 from webpage.server_memory import ForgetFinished, limit_fragmentation, start_trimming
 from webpage.text import ENGLISH, TEXTS, language, say, unreadable
@@ -49,10 +50,6 @@ CONCURRENCY = 4
 # Requests waiting beyond the ones being served; when full, a visitor reads "busy, try again" and an API
 # client gets HTTP 503 at once, instead of everyone waiting longer and longer.
 QUEUE_SIZE = 64
-# How often Gradio's queue looks for new work while it has none: Gradio polls every millisecond, which costs an idle
-# server about 45 ms of CPU a second (most of what one visitor's drawing cost); every 10 ms costs about 5. Only
-# uploads and API calls use the queue (a drawing's readings do not), and they wait at most 10 ms longer.
-QUEUE_POLL_S = 0.01
 # Gradio keeps each visitor's session (about 70 KB for this page: its own copy of the page's configuration)
 # until newer ones push it out, the least recently active first; a page holds two, its events' and its chart's
 # (page.js). 300 bounds that memory at about 20 MB and is several times the visitors these CPUs serve at once; a
@@ -533,7 +530,7 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
 
 os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", str(ANALYTICS_EVENTS))  # read when the queue is made
 demo.queue(default_concurrency_limit=CONCURRENCY, max_size=ARGS.queue_size)
-demo._queue.sleep_when_free = QUEUE_POLL_S  # Gradio 6.31's own attribute: tests/test_app.py fails if it moves
+pace(demo._queue)  # quick to start queued requests while they come, cheap while none do (webpage/queue_pace.py)
 
 
 def launch(args: argparse.Namespace) -> None:

@@ -395,14 +395,3 @@ def test_a_busy_server_declines_readings_of_a_drawing_in_progress_but_never_a_fi
     assert app.read_drawing(url, False)["number"] == "7"
     monkeypatch.setattr(app.workload, "now", app.workload.limit - 1)
     assert app.read_drawing(url, False, True)["number"] == "7"
-
-
-def test_gradios_queue_still_polls_with_the_pace_the_app_sets():
-    import inspect
-
-    import gradio.queueing
-
-    import app
-
-    assert app.demo._queue.sleep_when_free == app.QUEUE_POLL_S
-    assert "self.sleep_when_free" in inspect.getsource(gradio.queueing.Queue.start_processing)  # Gradio reads it
