@@ -32,6 +32,7 @@ from mnist_cnn.preprocess import MAX_FILE_BYTES, MAX_REQUEST_BYTES, naive_input,
 from webpage.assets import CHART_CSS, PAGE_CSS, PAGE_JS, in_page
 from webpage.body_limit import BodyLimit
 from webpage.corrections import LABELS, MAX_ENTRIES, Corrections, Full
+from webpage.drawing_route import drawing_route
 from webpage.pictures import picture_html, picture_url
 from webpage.queue_pace import pace
 from webpage.readings import Workload
@@ -268,9 +269,9 @@ def on_inside(is_open: bool, model_input: np.ndarray | None, drawn: str | None =
     return inside_view(model_input, lang)
 
 
-def read_drawing(data_url: str, inside: bool, live: bool = False, yours: str | None = None,
-                 request: gr.Request | None = None) -> dict:
-    """The answer to a PNG of the canvas, sent by page.js while the pen moves (`live`) and after each change: the
+def read_drawing(data_url: str, inside: bool, live: bool = False, yours: str | None = None, request=None) -> dict:
+    """The answer to a PNG of the canvas, sent by page.js to its own route (webpage/drawing_route.py, off Gradio's
+    events; `request` says the visitor's language) while the pen moves (`live`) and after each change: the
     reading as /predict_number gives it (no digits for an empty canvas), the article's network's reading under
     "article", the visitor's own network's under "yours" (`yours`: its key, from the Train tab), when `inside`
     (the view is open) the inside view of the first digit under "inside" and, for a finished drawing, the rest of
@@ -525,7 +526,6 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
     gr.api(predict, api_name="predict")
     gr.api(predict_base64, api_name="predict_base64")
     gr.api(predict_number, api_name="predict_number")
-    gr.api(read_drawing, api_name="read_drawing", queue=False, api_visibility="undocumented")
     demo.load(None, js=PAGE_JS)
 
 os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", str(ANALYTICS_EVENTS))  # read when the queue is made
@@ -541,7 +541,8 @@ def launch(args: argparse.Namespace) -> None:
             demo.launch(server_name=args.host, server_port=args.port, share=args.share, max_file_size=MAX_FILE_BYTES,
                         show_error=False, prevent_thread_lock=True, quiet=True, state_session_capacity=SESSIONS,
                         i18n=I18N, css=PAGE_CSS,
-                        app_kwargs={"middleware": [Middleware(BodyLimit, limit=MAX_REQUEST_BYTES),
+                        app_kwargs={"routes": [drawing_route(read_drawing)],
+                                    "middleware": [Middleware(BodyLimit, limit=MAX_REQUEST_BYTES),
                                                    Middleware(ForgetFinished, queue=lambda: demo._queue)]})
     except OSError as exc:
         sys.exit(f"Cannot start: {exc}")

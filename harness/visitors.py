@@ -28,7 +28,7 @@ from PIL import Image, ImageDraw
 
 from harness.people import STROKES
 from harness.server import ROOT
-from harness.wire import API, data_url, stroke_event
+from harness.wire import API, READ_DRAWING, data_url, stroke_event
 from mnist_cnn.styles import resample
 
 PAGE_JS, APP_PY = (ROOT / "webpage" / "page.js").read_text(), (ROOT / "app.py").read_text()
@@ -106,8 +106,11 @@ class Visitor:
         self.headers = {"Content-Type": "application/json"}
         if answer.cookies:
             self.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in answer.cookies.items())
-        reading = next(d for d in config["dependencies"] if d.get("api_name") == "read_drawing")
-        self.inputs = len(reading["inputs"])  # since the Train tab, a fourth: the key of the visitor's own network
+        # pages before the drawing's own route (webpage/drawing_route.py) read drawings through a Gradio API route,
+        # with as many inputs as they declared: since the Train tab a fourth, the key of the visitor's own network
+        reading = next((d for d in config["dependencies"] if d.get("api_name") == "read_drawing"), None)
+        self.route = READ_DRAWING if reading is None else f"{API}/run/read_drawing"
+        self.inputs = 4 if reading is None else len(reading["inputs"])
         self.says_live = self.inputs > 2  # the page tells live readings from final ones
         self.chart, self.page = secrets.token_hex(8), secrets.token_hex(8)
         self.backoff = number_in(PAGE_JS, r"BUSY_MS = (\d+)") / 1000 if self.says_live else 0.0
@@ -118,7 +121,7 @@ class Visitor:
         payload = json.dumps(body)
         for attempt in (0, 1):
             try:
-                connection.request("POST", f"{API}{path}", payload, self.headers)
+                connection.request("POST", path, payload, self.headers)
                 response = connection.getresponse()
                 text = response.read()
                 break
@@ -133,13 +136,13 @@ class Visitor:
     def read(self, picture: str, live: bool) -> dict:
         """The chart's answer to a picture (`read_drawing`), as page.js asks for it."""
         data = [picture, False, live, ""][: self.inputs]
-        return self.post("/run/read_drawing", {"data": data, "session_hash": self.chart})["data"][0]
+        return self.post(self.route, {"data": data, "session_hash": self.chart})["data"][0]
 
     def verdict(self, picture: str, connection: http.client.HTTPConnection) -> list:
         """The page's event for a picture: the verdict and the 28x28 inputs."""
         body = {"data": [picture], "event_data": None, "fn_index": self.event.fn_index,
                 "trigger_id": self.event.trigger, "session_hash": self.page}
-        return self.post("/run/predict", body, connection)["data"]
+        return self.post(f"{API}/run/predict", body, connection)["data"]
 
     def draw(self, digit: int, seconds: float) -> Drawing:
         """Draw one digit in a stroke of `seconds`, then look at the answer and clear the canvas."""

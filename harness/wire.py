@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from webpage.drawing_route import PATH as READ_DRAWING
+
 API = "/gradio_api"
 
 
@@ -76,20 +78,23 @@ def drawn_box(picture: str | None) -> str:
     return json.dumps({"picture": picture})
 
 
-def read_drawing(url: str, picture: str, inside: bool = False, timeout: float = 30,
-                 session: str | None = None, live: bool = False) -> Outcome:
-    """Ask the page's `read_drawing` route (off the queue) for the chart's answer to a canvas PNG (a data URL), as
-    page.js does: in `session` (a new one by default; page.js keeps one per page); `inside`: with the inside view,
-    as when it is open; `live`: a drawing still in progress (the finished drawing by default)."""
-    return _run(url, "read_drawing",
-                {"data": [picture, inside, live, ""], "session_hash": session or secrets.token_hex(6)}, timeout)
+def read_drawing(url: str, picture: str, inside: bool = False, timeout: float = 30, live: bool = False) -> Outcome:
+    """Ask the page's own `read_drawing` route (webpage/drawing_route.py) for its answer to a canvas PNG (a data
+    URL), as page.js does: `inside`, with the inside view, as when it is open; `live`, a drawing still in progress
+    (the finished drawing by default)."""
+    return _post(f"{url}{READ_DRAWING}", {"data": [picture, inside, live, ""]}, timeout)
 
 
 def _run(url: str, name: str, body: dict, timeout: float) -> Outcome:
-    """POST to a /run/ route (off the queue): one request, the answer in its response."""
+    """POST to a Gradio /run/ route (off the queue): one request, the answer in its response."""
+    return _post(f"{url}{API}/run/{name}", body, timeout)
+
+
+def _post(address: str, body: dict, timeout: float) -> Outcome:
+    """POST JSON; the answer's "data", or the one sentence of an "error" (Gradio's 500, the drawing route's 400)."""
     start = time.perf_counter()
     try:
-        ran = httpx.post(f"{url}{API}/run/{name}", json=body, timeout=timeout)
+        ran = httpx.post(address, json=body, timeout=timeout)
     except httpx.TimeoutException:
         return Outcome("timeout", None, time.perf_counter() - start)
     except httpx.HTTPError as exc:
@@ -97,7 +102,7 @@ def _run(url: str, name: str, body: dict, timeout: float) -> Outcome:
     if ran.status_code == 200:
         return Outcome("answer", ran.json()["data"], time.perf_counter() - start)
     error = ran.json().get("error") if ran.headers.get("content-type", "").endswith("json") else None
-    kind = "error" if ran.status_code == 500 and error else _kind_of(ran.status_code)
+    kind = "error" if ran.status_code in (400, 500) and error else _kind_of(ran.status_code)
     return Outcome(kind, error or ran.text, time.perf_counter() - start)
 
 

@@ -25,7 +25,7 @@ from harness.page import (
     wait_for_label,
 )
 from harness.people import STROKES, stroke_digit
-from harness.wire import read_drawing
+from harness.wire import READ_DRAWING, read_drawing
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
@@ -210,7 +210,7 @@ def test_a_busy_server_gets_fewer_live_questions_and_the_final_answer_still_come
         else:
             route.continue_()
 
-    page.route("**/gradio_api/run/read_drawing", busy_while_drawing)
+    page.route(f"**{READ_DRAWING}", busy_while_drawing)
     since = page.evaluate("performance.now()")
     draw_digit(page, 3, seconds=1.2)
     timings = settle(page, since)

@@ -102,7 +102,7 @@ def test_eight_visitors_correcting_at_once_lose_nothing_and_the_cap_holds(tmp_pa
             session = secrets.token_hex(8)
             picture = data_url(png_of(digit, seed=digit))
             for _ in range(50):
-                shown = read_drawing(url, picture, session=session)
+                shown = read_drawing(url, picture)
                 kept = page_event(url, correct, str(digit), session=session, others=[None, drawn_box(picture)])
                 if shown.kind != "answer" or kept.kind != "answer":
                     failures.append((shown, kept))

@@ -5,7 +5,7 @@
   //   after every stroke, which costs most of a second. So it gets no listener; this script takes a
   //   half-size PNG of the picture itself;
   // - while the pen moves (at most one every LIVE_MS) and at each change of the drawing, that picture goes
-  //   to the server's `read_drawing` route, off Gradio's queue; one request at a time: when the drawing
+  //   to the server's own `read_drawing` route, apart from Gradio's events; one request at a time: when the drawing
   //   changes while one is in flight, the drawing as it is when that answer is in goes next, so answers land
   //   in order, nothing stale after a newer one, and a busy server (or browser) gets fewer requests, not
   //   more; the answers (both networks') are drawn at once, and while the "Inside the CNN" view is open the
@@ -19,10 +19,7 @@
   // A busy server declines a reading of a drawing still in progress (its answer says `busy`); the page then waits
   // this long before asking again while the pen moves, so a crowd gets fewer live answers, never a late final one.
   const BUSY_MS = 240;
-  const READ = new URL("gradio_api/run/read_drawing", location.href);
-  // The page's readings share one session on the server: without one, Gradio builds a new session (a copy of the
-  // whole page's configuration) for every request.
-  const SESSION = Math.random().toString(36).slice(2);
+  const READ = new URL("read_drawing", location.href);  // the drawing's own route (webpage/drawing_route.py)
   let hooked = null;
   let drawing = false;
   let sent = 0;
@@ -133,7 +130,7 @@
     // `drawing`: the pen is still moving, so the server reads without cutting touching strokes apart; `yours`: the
     // key of the network the visitor trained on the Train tab, if any
     const yours = document.querySelector("#your-model-key textarea");
-    request.send(JSON.stringify({data: [drawn, inside, live, yours ? yours.value : ""], session_hash: SESSION}));
+    request.send(JSON.stringify({data: [drawn, inside, live, yours ? yours.value : ""]}));
   };
   const errorOf = (request) => {
     try { return JSON.parse(request.responseText).error || request.statusText; } catch { return request.statusText; }
