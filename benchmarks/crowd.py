@@ -16,8 +16,10 @@ alone). The wirings, each on a fresh server, one after the other in the same run
 - balanced: two copies of this page behind HAProxy (deploy/haproxy.cfg, docs/DEPLOY.md); CPU is both copies';
 - training: this page while one more visitor trains a network on its Train tab all along (the tab's defaults,
   one run after another; the run's own process is not counted in the server's CPU).
-Before the crowds, one visitor sends --in-a-row readings one after another (two of every three of a drawing in
-progress) to price one reading.
+Before the crowds, one visitor sends --in-a-row readings one after another to price one reading: the readings of
+whole drawings, as one visitor's drawing makes them (its drawing so far at every LIVE_S of a stroke, the whole
+drawing, the empty canvas), and, as the page before this work was priced, a mix in which every third reading is a
+finished drawing.
 """
 
 import argparse
@@ -39,7 +41,7 @@ from PIL import Image
 from benchmarks.train_tab import start_training
 from harness.bench import headline, percentile
 from harness.server import ROOT, app_at, cpu_seconds, start_app, start_balancer, stop_app
-from harness.visitors import Strokes, Visitor
+from harness.visitors import LIVE_S, Strokes, Visitor
 from harness.wire import data_url
 
 BEFORE = "b1a47ac"
@@ -121,19 +123,33 @@ def crowd(url: str, visitors: int, drawings: int, seconds: float, strokes: Strok
     return results
 
 
-def one_at_a_time(url: str, strokes: Strokes, pids: list[int], count: int) -> tuple[float, float]:
-    """Server CPU ms per reading and wall ms per reading, for `count` readings in a row from one visitor: two of
-    every three a drawing in progress, the third a finished one (each finished picture new, moved by a pixel or
-    more, so that no reading is answered from an earlier one)."""
+def one_at_a_time(url: str, strokes: Strokes, pids: list[int], count: int, seconds: float) -> dict[str, float]:
+    """Server CPU ms per reading for `count` readings in a row from one visitor, two ways: "drawings", whole
+    drawings' readings (the drawing so far every LIVE_S of a stroke of `seconds`, the whole drawing, the empty
+    canvas; on a page whose verdict was a request of its own, that too, its cost counted with the readings');
+    "mixed", two of every three readings a drawing in progress at a random moment, the third a finished one. Each
+    finished picture is new (moved by a pixel or more), so that no reading is answered from an earlier one; "wall"
+    is the wall time per reading of the mix."""
     page, rng = Visitor(url, strokes), random.Random(count)
-    finished = iter(shifted(strokes.frame(d, 1.0), dx, dy) for dx in range(-4, 5) for dy in range(-4, 5)
-                    for d in DIGITS)
-    asks = [(next(finished), False) if i % 3 == 2 else (strokes.frame(rng.choice(DIGITS), rng.uniform(0.1, 0.95)),
-                                                       True) for i in range(count)]
-    before, started = sum(map(cpu_seconds, pids)), time.perf_counter()
-    for picture, live in asks:
-        page.read(picture, live)
-    return (sum(map(cpu_seconds, pids)) - before) * 1000 / count, (time.perf_counter() - started) * 1000 / count
+    finished = (shifted(strokes.frame(d, 1.0), dx, dy) for dx in range(-4, 5) for dy in range(-4, 5) for d in DIGITS)
+    mixed = [(next(finished), False) if i % 3 == 2 else (strokes.frame(rng.choice(DIGITS), rng.uniform(0.1, 0.95)),
+                                                        True) for i in range(count)]
+    stroke = [i * LIVE_S / seconds for i in range(int(seconds / LIVE_S))]
+    drawings = []
+    while len(drawings) < count:
+        digit = rng.choice(DIGITS)
+        drawings += [(strokes.frame(digit, share), True) for share in stroke]
+        drawings += [(next(finished), None), (strokes.frame(digit, 0.0), False)]  # None: finished, with its verdict
+    priced = {}
+    for name, asks in (("drawings", drawings[:count]), ("mixed", mixed)):
+        before, started = sum(map(cpu_seconds, pids)), time.perf_counter()
+        for picture, live in asks:
+            page.read(picture, bool(live))
+            if live is None and page.event:
+                page.verdict(picture, page.connection)
+        priced[name] = (sum(map(cpu_seconds, pids)) - before) * 1000 / count
+        priced["wall"] = (time.perf_counter() - started) * 1000 / count
+    return priced
 
 
 def shifted(picture: str, dx: int, dy: int) -> str:
@@ -190,17 +206,19 @@ def main() -> None:
     for wiring in args.wiring:
         with served(wiring, args.before) as (url, pids):
             crowd(url, 1, 1, args.seconds, strokes, seed=args.seed)  # warm up: the first reading allocates
-            alone[wiring] = one_at_a_time(url, strokes, pids, args.in_a_row)
+            alone[wiring] = one_at_a_time(url, strokes, pids, args.in_a_row, args.seconds)
             for visitors in args.visitors:
                 before = sum(map(cpu_seconds, pids))
                 drawings = crowd(url, visitors, args.drawings, args.seconds, strokes, seed=args.seed + visitors)
                 text, figures[wiring, visitors] = row(wiring, visitors, drawings, sum(map(cpu_seconds, pids)) - before)
                 print(text, flush=True)
     if alone:
-        print(f"\n{args.in_a_row} readings in a row from one visitor, two of every three of a drawing in progress:\n")
-        print("| wiring | server CPU per reading | wall per reading |\n| --- | ---: | ---: |")
-        for wiring, (cpu, wall) in alone.items():
-            print(f"| {wiring} | {cpu:.1f} ms | {wall:.1f} ms |")
+        print(f"\n{args.in_a_row} readings in a row from one visitor:\n")
+        print("| wiring | server CPU per reading, whole drawings' readings (a verdict of its own included) "
+              "| the same, two of every three readings of a drawing in progress | wall per reading of the mix |\n"
+              "| --- | ---: | ---: | ---: |")
+        for wiring, priced in alone.items():
+            print(f"| {wiring} | {priced['drawings']:.1f} ms | {priced['mixed']:.1f} ms | {priced['wall']:.1f} ms |")
     for (wiring, visitors), f in figures.items():
         if wiring == "live" and visitors in HEADLINED:
             then = figures.get(("before", visitors))
@@ -215,8 +233,9 @@ def main() -> None:
             headline(f"{visitors} visitors drawing at once while another trains a network on the Train tab, replayed "
                      "over HTTP (pen-up to final answer p50 / p95)", f"{f['p50']:.0f} / {f['p95']:.0f} ms{was}")
     if "live" in alone and "before" in alone:  # the headline is the comparison; the table has the rest
-        headline("one reading over HTTP, server CPU (readings in a row, a third of them finished drawings)",
-                 f"{alone['live'][0]:.1f} ms (the page before: {alone['before'][0]:.1f} ms)")
+        headline("one reading over HTTP, server CPU (whole drawings' readings in a row; a third of them finished)",
+                 f"{alone['live']['drawings']:.1f} ms; {alone['live']['mixed']:.1f} ms (the page before: "
+                 f"{alone['before']['drawings']:.1f} ms; {alone['before']['mixed']:.1f} ms)")
 
 
 if __name__ == "__main__":
