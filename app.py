@@ -35,7 +35,7 @@ from webpage.corrections import LABELS, MAX_ENTRIES, Corrections, Full
 from webpage.drawing_route import drawing_route
 from webpage.pictures import picture_html, picture_url
 from webpage.queue_pace import pace
-from webpage.readings import Workload
+from webpage.readings import Workload, usable_cpus
 from webpage.server_memory import ForgetFinished, limit_fragmentation, start_trimming
 from webpage.text import ENGLISH, TEXTS, language, say, unreadable
 from webpage.training import WAITING, TabView, TrainTab
@@ -392,7 +392,7 @@ classifier = load_classifier(ARGS.checkpoint)
 article = load_classifier(ARTICLE_CHECKPOINT)
 corrections = Corrections(ARGS.collect, classifier.path, ARGS.collect_limit) if ARGS.collect else None
 train_tab = TrainTab()
-workload = Workload(os.cpu_count() or 1)
+workload = Workload(usable_cpus())
 torch.set_num_threads(TORCH_THREADS)
 ARTICLE_CHART = '<div class="answer"></div><div class="bars"></div>'  # page.js fills both in
 

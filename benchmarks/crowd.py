@@ -13,7 +13,8 @@ its own drawing's answer, and the server's CPU time per drawing and per reading 
 alone). The wirings, each on a fresh server, one after the other in the same run:
 - live: this page (app.py);
 - before: the page as it was before this benchmark's work on crowds (commit BEFORE, or --before, run from git);
-- balanced: two copies of this page behind HAProxy (deploy/haproxy.cfg, docs/DEPLOY.md); CPU is both copies';
+- balanced: two copies of this page behind HAProxy (deploy/haproxy.cfg, docs/DEPLOY.md), each pinned to half the
+  cores; CPU is both copies';
 - training: this page while one more visitor trains a network on its Train tab all along (the tab's defaults,
   one run after another; the run's own process is not counted in the server's CPU).
 Before the crowds, one visitor sends --in-a-row readings one after another to price one reading: the readings of
@@ -57,7 +58,8 @@ def served(wiring: str, before: str = BEFORE) -> Iterator[tuple[str, list[int]]]
     """Start the servers of a wiring; yield the URL visitors draw on and the processes whose CPU counts."""
     trainer = None
     if wiring == "balanced":  # two copies of this page behind HAProxy (deploy/haproxy.cfg)
-        copies = [start_app(), start_app()]
+        cores = sorted(os.sched_getaffinity(0))  # one half of them each, as docs/DEPLOY.md pins them
+        copies = [start_app(cpus=set(cores[: len(cores) // 2] or cores)), start_app(cpus=set(cores[len(cores) // 2:]))]
         balancer, url = start_balancer([url for _, url in copies])
         processes = [process for process, _ in copies]
     else:

@@ -29,12 +29,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(*args: str, env: dict | None = None, timeout: float = 90, command: tuple[str, ...] = ("app.py",)):
-    """Start `python app.py` (or `python *command*`) on a free port; return (process, url) once it serves."""
+def start_app(*args: str, env: dict | None = None, timeout: float = 90, command: tuple[str, ...] = ("app.py",),
+              cpus: set[int] | None = None):
+    """Start `python app.py` (or `python *command*`) on a free port, on the CPUs `cpus` only if given (as `taskset`
+    pins it); return (process, url) once it serves."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, *command, "--port", str(port), *args], cwd=ROOT, env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
     )
     url = f"http://127.0.0.1:{port}"
     if answers(url, process, timeout):

@@ -1,10 +1,11 @@
 """The server's readings of drawings under load: no live reading queued behind a crowd.
 
-While the pen moves, page.js asks for the drawing so far every 80 ms. When every CPU is already reading
-(`Workload`), such a live reading is declined at once (page.js keeps its chart and asks again a little later),
-so that a crowd's finished drawings, which are always read, do not wait behind half-drawn ones.
+While the pen moves, page.js asks for the drawing so far every 80 ms. When every CPU the process may use is
+already reading (`Workload`), such a live reading is declined at once (page.js keeps its chart and asks again a
+little later), so that a crowd's finished drawings, which are always read, do not wait behind half-drawn ones.
 """
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,3 +32,12 @@ class Workload:
         finally:
             with self.lock:
                 self.now -= 1
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on: all of the machine's, or the ones it was pinned to (`taskset`, a
+    container's cpuset), as when several copies share a machine (docs/DEPLOY.md)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS and Windows have no affinity to ask
+        return os.cpu_count() or 1
