@@ -43,13 +43,16 @@ def test_saliency_is_the_gradient_of_the_winning_score_and_leaves_the_weights_al
 
     # nudging the most salient pixels moves the score far more than nudging the least salient ones
     order = np.argsort(np.abs(inside.gradient).ravel())
-    changes = []
-    for pixels in (order[-5:], order[:5]):
-        nudged = seven.copy().ravel()
-        nudged[pixels] += 0.01 * np.sign(inside.gradient.ravel()[pixels])
-        changes.append(score(nudged.reshape(28, 28)) - score(seven))
-    # shipped model: about 9x; the least salient pixels still move the score a little (the net is not linear)
-    assert changes[0] > 0 and changes[0] > 5 * abs(changes[1])
+
+    def nudged(pixels) -> float:
+        picture = seven.copy().ravel()
+        picture[pixels] += 0.01 * np.sign(inside.gradient.ravel()[pixels])
+        return score(picture.reshape(28, 28)) - score(seven)
+
+    # five at a time: the most salient, and the 50 least salient in ten groups (which five of the near-zero
+    # gradients are least is down to rounding, and a group can still cross a ReLU's kink: the net is not linear)
+    least = np.mean([abs(nudged(order[i : i + 5])) for i in range(0, 50, 5)])
+    assert nudged(order[-5:]) > 5 * least  # shipped model: about 6-7x
     red = inside.saliency[:, :, 0].astype(int) - inside.saliency[:, :, 1]
     top = np.unravel_index(order[-1], (28, 28))
     assert red[top[0] * 8 + 4, top[1] * 8 + 4] > 100  # the most salient pixel shows red
