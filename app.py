@@ -52,10 +52,10 @@ CONCURRENCY = 4
 # client gets HTTP 503 at once, instead of everyone waiting longer and longer.
 QUEUE_SIZE = 64
 # Gradio keeps each visitor's session (about 70 KB for this page: its own copy of the page's configuration)
-# until newer ones push it out, the least recently active first; a page holds two, its events' and its chart's
-# (page.js). 300 bounds that memory at about 20 MB and is several times the visitors these CPUs serve at once; a
-# visitor pushed out keeps drawing and reading as before (only an upload's inside view waits for the view to be
-# closed and opened again).
+# until newer ones push it out, the least recently active first; a page holds one, its events' (page.js's
+# readings use the drawing's own route, which keeps none). 300 bounds that memory at about 20 MB and is several
+# times the visitors these CPUs serve at once; a visitor pushed out keeps drawing and reading as before (only an
+# upload's inside view waits for the view to be closed and opened again).
 SESSIONS = 300
 # Gradio records every queued event for its monitoring summary, the latest 10,000 by default (a few MB, which
 # a public link keeps adding to until the 10,000th event); the latest 1,000 say as much.
