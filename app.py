@@ -193,11 +193,11 @@ def read(image, lang: str = ENGLISH) -> Reading:
         return classifier.read_number(image)
 
 
-def read_drawn(data_url: str, lang: str, live: bool = False) -> Reading:
-    """Read a drawing page.js sent (a PNG data URL). While the pen moves (`live`), touching strokes are not cut
+def read_drawn(picture: bytes, lang: str, live: bool = False) -> Reading:
+    """Read a drawing page.js sent (a PNG's bytes). While the pen moves (`live`), touching strokes are not cut
     apart: the chart follows the pen at a fraction of the cost. A finished drawing is read in full."""
     with said_in_one_sentence(lang), workload.counted():
-        return classifier.read_number(image_bytes(data_url), cut=not live)
+        return classifier.read_number(picture, cut=not live)
 
 
 def page_language(request: gr.Request | None) -> str:
@@ -281,12 +281,13 @@ def read_drawing(data_url: str, inside: bool, live: bool = False, yours: str | N
     if live and workload.full():
         return {"busy": True}
     lang = page_language(request)
-    reading = read_drawn(data_url, lang, live)
+    picture = image_bytes(data_url)
+    reading = read_drawn(picture, lang, live)
     answer = chart_reading(reading, yours)
     if inside:
         answer["inside"] = inside_view(reading.digits[0].model_input if reading.digits else None, lang)
     if not live:
-        answer["page"] = show(reading, image_bytes(data_url), lang, charts=False).words_and_pictures(lang)
+        answer["page"] = show(reading, picture, lang, charts=False).words_and_pictures(lang)
     return answer
 
 
