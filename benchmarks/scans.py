@@ -8,8 +8,8 @@ the page's path.
   it, enlarged 4-12 times, blocky or smooth.
 - Generated: every written form of the style suite (`mnist_cnn.styles.ALLOGRAPHS`: crossbar 7s, flagged 1s,
   open 4s, straight-stemmed 9s...), written by code from a seed training never used, then captured each way of
-  `mnist_cnn.styles.CAPTURES` (kept at 8-16 pixels, binarized, thick marker, stretched): the same shapes at a
-  scanner's resolution.
+  `mnist_cnn.styles.CAPTURES` (kept at 8-16 pixels in grey or black and white, binarized, thick marker,
+  stretched): the same shapes at a scanner's resolution.
 
 A digit counts as read when the page's path (`read_number`) gives exactly its digit and does not mark it unsure.
 """

@@ -41,14 +41,14 @@ from mnist_cnn.evaluate import logits_of
 from mnist_cnn.extra_data import read_all
 from mnist_cnn.model import ARCHS, KERNELS, NORMS, POOLS, build_model
 from mnist_cnn.outliers import pair_inputs, piece_inputs, scribble_inputs
-from mnist_cnn.styles import scan_inputs, style_inputs
+from mnist_cnn.styles import scan_inputs, style_pool
 from mnist_cnn.transforms import Normalization
 
 PRESETS = {
     "default": dict(
         arch="mnist_cnn", epochs=20, batch_size=128, lr=3e-3, optimizer="adamw", momentum=0.9,
         weight_decay=5e-4, schedule="onecycle", augment=True, label_smoothing=0.1,
-        mean=MNIST_MEAN, std=MNIST_STD, holdout=5000, outlier_weight=0.5, style_pool=20_000, usps=True,
+        mean=MNIST_MEAN, std=MNIST_STD, holdout=5000, outlier_weight=0.5, style_pool=30_000, usps=True,
     ),
     "fast": dict(
         arch="mnist_cnn_small", epochs=2, batch_size=128, lr=4e-3, optimizer="adamw", momentum=0.9,
@@ -332,7 +332,7 @@ def load_data(args: argparse.Namespace) -> Data:
     return data
 
 
-def draw_pools(args: argparse.Namespace, data: Data) -> Pools:
+def draw_pools(args: argparse.Namespace, data: Data, world: World) -> Pools:
     """Draw the outlier pool (scribbles, pieces of scribbles, touching pairs) and the style pool."""
     pools = Pools()
     train_x, train_y = data.train
@@ -347,7 +347,8 @@ def draw_pools(args: argparse.Namespace, data: Data) -> Pools:
             pools.outliers = torch.cat([pools.outliers, data.not_digits])
     if args.style_pool:
         print(f"writing {args.style_pool} digits in styles MNIST under-represents")
-        style_x, style_y = style_inputs(train_x.numpy(), train_y.numpy(), args.style_pool, seed=args.seed)
+        style_x, style_y = style_pool(train_x.numpy(), train_y.numpy(), args.style_pool, seed=args.seed,
+                                      processes=(os.cpu_count() or 1) if world.size == 1 else 1)
         pools.styled = (torch.from_numpy(style_x).unsqueeze(1), torch.from_numpy(style_y))
     if args.usps:
         from mnist_cnn.data import load_usps
@@ -511,7 +512,7 @@ def train(args: argparse.Namespace, world: World | None = None, watch: Watch | N
     torch.manual_seed(args.seed)
     data = load_data(args)
     norm = Normalization(args.mean, args.std)
-    pools = draw_pools(args, data)
+    pools = draw_pools(args, data, world)
     run = start_run(args, device, len(data.train[0]), world)
     if args.resume:
         resume(run, output)

@@ -248,9 +248,13 @@ def test_fine_tuning_from_a_checkpoint_learns_the_extra_pictures_and_keeps_mnist
     assert "extra pictures: 40 digits" in run.stdout
     assert read_metadata(out)["init"] == DEFAULT_CHECKPOINT.name
     assert scored(DEFAULT_CHECKPOINT) < 0.1 < 0.5 < scored(out)
-    tuned, (images, labels) = DigitClassifier.from_checkpoint(out), mnist_test  # and what it knew, it still knows
-    right = np.mean(tuned.probabilities_of(list(images[:1000].numpy() / 255.0)).argmax(1) == labels[:1000].numpy())
-    assert right >= 0.97, right
+    # and what it knew, it still knows: the digits it was not taught otherwise (some real 7s now read as 1, as
+    # taught: 20-31 % of them after this short run)
+    tuned, (images, labels) = DigitClassifier.from_checkpoint(out), mnist_test
+    read = tuned.probabilities_of(list(images[:1000].numpy() / 255.0)).argmax(1)
+    others = labels[:1000].numpy() != 7
+    right = np.mean(read[others] == labels[:1000].numpy()[others])
+    assert right >= 0.98, right  # 99.3 %
 
 
 @pytest.mark.slow
