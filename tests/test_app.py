@@ -336,10 +336,11 @@ def test_the_python_in_the_readmes_runs_as_written(app_url):
 
 
 def underlined_23() -> str:
-    """A drawn "23" underlined in one stroke: two digits that only cutting the ink apart reads as two."""
+    """A drawn "23" underlined in one stroke: two digits that only cutting the ink apart reads as two (close
+    together: see tests/test_segment.py's drawing in progress)."""
     from harness.people import draw_number
 
-    picture = draw_number("23", gap=0.1)
+    picture = draw_number("23", gap=0.05)
     ImageDraw.Draw(picture).line([(60, 175), (picture.width - 60, 175)], fill=0, width=12)
     buffer = io.BytesIO()
     picture.save(buffer, format="PNG")
