@@ -11,6 +11,10 @@ the page's path.
   `mnist_cnn.styles.CAPTURES` (kept at 8-16 pixels in grey or black and white, binarized, thick marker,
   stretched): the same shapes at a scanner's resolution.
 
+- Held-out: MNIST's 5,000 held-out training digits (`--held-out` of them), each kept at 8, 12 and 16 pixels,
+  its aspect kept or stretched to a square, in grey or in black and white, and uploaded as a scan: which of
+  these a network reads worse.
+
 A digit counts as read when the page's path (`read_number`) gives exactly its digit and does not mark it unsure.
 """
 
@@ -20,9 +24,12 @@ import numpy as np
 import torch
 
 from harness.bench import benchmark_parser, headline, machine, page_right
-from mnist_cnn.data import load_usps
+from mnist_cnn.data import load_mnist, load_usps, split_holdout
 from mnist_cnn.predict import DigitClassifier
-from mnist_cnn.styles import ALLOGRAPHS, CAPTURES, captured, scan_upload, written
+from mnist_cnn.styles import ALLOGRAPHS, CAPTURES, captured, ink_box, scan_upload, shrunk, squared, written
+
+SIDES = (8, 12, 16)
+"""The pixels a held-out digit is kept at, on its longer side."""
 
 
 def usps_scores(classifier: DigitClassifier, data_dir: str | None, seed: int) -> tuple[float, list[float], int]:
@@ -48,13 +55,37 @@ def written_captured(classifier: DigitClassifier, n: int, seed: int) -> dict[tup
     return scores
 
 
+def held_out_small(classifier: DigitClassifier, data_dir: str | None, n: int,
+                   seed: int) -> dict[tuple[int, str, str], float]:
+    """{(side, "aspect kept" or "stretched", "grey" or "black and white"): the share of n held-out training digits
+    the page's path reads right, kept that way and uploaded as a scan (`scan_upload`)."""
+    images, labels = load_mnist(data_dir, train=True)
+    _, (held_x, held_y) = split_holdout(images, labels, 5000, 0)
+    held_x, held_y = held_x[:n].numpy(), held_y[:n].numpy()
+    scores = {}
+    for side in SIDES:
+        for shape in ("aspect kept", "stretched"):
+            for colour in ("grey", "black and white"):
+                rng, right = np.random.default_rng(seed), 0
+                for image, label in zip(held_x, held_y):
+                    ink = ink_box(image) if shape == "aspect kept" else squared(ink_box(image))
+                    small = shrunk(ink, side)
+                    if colour != "grey":
+                        small = (small > 0.5).astype(np.float32)
+                    scan = scan_upload((small * 255).astype(np.uint8), rng)
+                    right += page_right(classifier.read_number(scan), str(label))
+                scores[side, shape, colour] = right / n
+    return scores
+
+
 def main() -> None:
     parser = benchmark_parser(__doc__, 200, "digits per form and capture", 11)
+    parser.add_argument("--held-out", type=int, default=500, help="held-out digits per size and way (default 500)")
     args = parser.parse_args()
     torch.set_num_threads(1)
     classifier = DigitClassifier.from_checkpoint(args.checkpoint)
     print(machine())
-    print(f"command: python -m benchmarks.scans --n {args.n} --seed {args.seed}")
+    print(f"command: python -m benchmarks.scans --n {args.n} --held-out {args.held_out} --seed {args.seed}")
     print(f"checkpoint: {classifier.path.name}")
     start = time.perf_counter()
     usps, per_digit, count = usps_scores(classifier, args.data_dir, args.seed)
@@ -73,6 +104,13 @@ def main() -> None:
         f"**{np.mean([scores[c, f] for f in forms]) * 100:.1f} %**" for c in CAPTURES) + " |")
     print(f"\nwritten and captured: mean {mean * 100:.1f} %, worst {scores[worst] * 100:.1f} % ({worst[1]}, "
           f"{worst[0]}); {time.perf_counter() - start:.0f} s")
+    small = held_out_small(classifier, args.data_dir, args.held_out, args.seed)
+    ways = sorted({(shape, colour) for _, shape, colour in small}, reverse=True)
+    print(f"\nHeld-out training digits kept small, uploaded as scans ({args.held_out} each), page's path:\n")
+    print("| pixels | " + " | ".join(f"{shape}, {colour}" for shape, colour in ways) + " |\n|---|"
+          + " ---: |" * len(ways))
+    for side in SIDES:
+        print(f"| {side} | " + " | ".join(f"{small[side, shape, colour] * 100:.1f} %" for shape, colour in ways) + " |")
     headline("USPS test (real scans by other writers, 2,007 uploaded, page's path)", f"{usps * 100:.1f} %")
     headline(f"digits written in every form, then captured as scans ({len(scores)} kinds, page's path)",
              f"{mean * 100:.1f} % mean, worst {scores[worst] * 100:.1f} %")

@@ -188,18 +188,23 @@ def squared(ink: np.ndarray) -> np.ndarray:
     return np.asarray(Image.fromarray(ink, mode="F").resize((side, side), Image.Resampling.BILINEAR))
 
 
+def shrunk(ink: np.ndarray, side: int) -> np.ndarray:
+    """An ink map kept at `side` pixels on its longer side (each pixel the mean of the ink it covers), its
+    strongest ink 1."""
+    scale = side / max(ink.shape)
+    small = Image.fromarray(ink, mode="F").resize(
+        (max(1, round(ink.shape[1] * scale)), max(1, round(ink.shape[0] * scale))), Image.Resampling.BOX)
+    small = np.asarray(small, dtype=np.float32)
+    return small / max(float(small.max()), 1e-6)
+
+
 def kept_small(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """A digit's ink kept at 8-16 pixels (sometimes stretched to a square first, as forms' scanners normalize
     digits), its strongest ink 1."""
     ink = ink_box(digit)
     if rng.random() < 0.5:
         ink = squared(ink)
-    side = int(rng.integers(8, 17))
-    scale = side / max(ink.shape)
-    small = Image.fromarray(ink, mode="F").resize(
-        (max(1, round(ink.shape[1] * scale)), max(1, round(ink.shape[0] * scale))), Image.Resampling.BOX)
-    small = np.asarray(small, dtype=np.float32)
-    return small / max(float(small.max()), 1e-6)
+    return shrunk(ink, int(rng.integers(8, 17)))
 
 
 def enlarged_scan(small: np.ndarray, rng: np.random.Generator, canvas: int) -> Image.Image:

@@ -106,3 +106,11 @@ def test_every_written_form_is_read_when_captured_as_a_scan(classifier):
     # captured in training)
     forms = sum(len(forms) for forms in ALLOGRAPHS.values())
     assert len(scores) == len(CAPTURES) * forms and np.mean(list(scores.values())) >= 0.955
+
+
+def test_held_out_digits_kept_small_are_scored_four_ways_a_size_and_read_in_grey_at_16(classifier, mnist_dir):
+    from benchmarks.scans import SIDES, held_out_small
+
+    scores = held_out_small(classifier, mnist_dir, n=20, seed=11)  # `python -m benchmarks.scans`: 500 of each
+    assert len(scores) == len(SIDES) * 4 and all(0 <= share <= 1 for share in scores.values())
+    assert scores[16, "aspect kept", "grey"] >= 0.9  # kept at 16 pixels in grey, MNIST's own digits are read
