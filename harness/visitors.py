@@ -149,7 +149,7 @@ class Visitor:
         drawing, start = Drawing(digit), time.perf_counter()
         wait_until = start
         while (now := time.perf_counter()) - start < seconds:  # the pen moves: one answer in flight
-            time.sleep(max(0.0, wait_until - now))
+            time.sleep(max(0.0, min(wait_until, start + seconds) - now))  # the pen lifts whatever the pace
             asked = time.perf_counter()
             if asked - start >= seconds:
                 break
