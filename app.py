@@ -35,7 +35,7 @@ from webpage.corrections import LABELS, MAX_ENTRIES, Corrections, Full
 from webpage.drawing_route import drawing_route
 from webpage.pictures import picture_html, picture_url
 from webpage.queue_pace import pace
-from webpage.readings import Workload, usable_cpus
+from webpage.readings import BUSY_MS, LivePace, Workload, usable_cpus
 from webpage.server_memory import ForgetFinished, limit_fragmentation, start_trimming
 from webpage.text import ENGLISH, TEXTS, language, say, unreadable
 from webpage.training import WAITING, TabView, TrainTab
@@ -276,14 +276,15 @@ def read_drawing(data_url: str, inside: bool, live: bool = False, yours: str | N
     "article", the visitor's own network's under "yours" (`yours`: its key, from the Train tab), when `inside`
     (the view is open) the inside view of the first digit under "inside" and, for a finished drawing, the rest of
     the page under "page" (the verdict, the 28x28 inputs, the naive view: `SHOWN`), all from one reading. Off the
-    queue: about 5 ms, 8 for a finished drawing, 12 with the inside view. A live reading while every CPU is reading
-    is declined at once: {"busy": true} (webpage/readings.py)."""
+    queue: about 5 ms, 8 for a finished drawing, 12 with the inside view. Every answer says how long the page waits
+    before its next live reading ("next_ms", from how busy the server is); a live reading while every CPU is
+    reading is declined at once: {"busy": true} (webpage/readings.py)."""
     if live and workload.full():
-        return {"busy": True}
+        return {"busy": True, "next_ms": max(BUSY_MS, live_pace.next_ms())}
     lang = page_language(request)
     picture = image_bytes(data_url)
     reading = read_drawn(picture, lang, live)
-    answer = chart_reading(reading, yours)
+    answer = chart_reading(reading, yours) | {"next_ms": live_pace.next_ms()}
     if inside:
         answer["inside"] = inside_view(reading.digits[0].model_input if reading.digits else None, lang)
     if not live:
@@ -393,7 +394,7 @@ classifier = load_classifier(ARGS.checkpoint)
 article = load_classifier(ARTICLE_CHECKPOINT)
 corrections = Corrections(ARGS.collect, classifier.path, ARGS.collect_limit) if ARGS.collect else None
 train_tab = TrainTab()
-workload = Workload(usable_cpus())
+workload, live_pace = Workload(usable_cpus()), LivePace()
 torch.set_num_threads(TORCH_THREADS)
 ARTICLE_CHART = '<div class="answer"></div><div class="bars"></div>'  # page.js fills both in
 

@@ -1,7 +1,8 @@
 """Visitors replayed over HTTP: what webpage/page.js and the page's own event send for a drawing, without a browser.
 
 A replayed visitor draws a digit in one stroke of `seconds`: while the pen moves it sends the drawing so far (a
-half-size PNG, as page.js takes it) to `read_drawing`, one answer in flight and at most one every LIVE_MS; at
+half-size PNG, as page.js takes it) to `read_drawing`, one answer in flight, at the pace the answers set
+(`next_ms`; pages from before that: one every LIVE_MS, and BUSY_MS after a declined one); at
 pen-up it sends the whole drawing to `read_drawing`, whose answer carries the verdict (on a page from before that,
 at the same moment to the page's stroke event too, as page.js did then); then it looks at the answer for a moment
 and clears the canvas. The pictures are drawn
@@ -30,6 +31,7 @@ from harness.people import STROKES
 from harness.server import ROOT
 from harness.wire import API, READ_DRAWING, data_url, stroke_event
 from mnist_cnn.styles import resample
+from webpage.readings import BUSY_MS, LIVE_MS
 
 PAGE_JS, APP_PY = (ROOT / "webpage" / "page.js").read_text(), (ROOT / "app.py").read_text()
 """The page's sources, read as text (importing app.py would build the page)."""
@@ -40,8 +42,8 @@ def number_in(source: str, pattern: str) -> float:
     return float(re.search(pattern, source, re.MULTILINE).group(1))
 
 
-LIVE_S = number_in(PAGE_JS, r"LIVE_MS = (\d+)") / 1000
-"""How often page.js asks for an answer while the pen moves, at most (its LIVE_MS)."""
+LIVE_S = LIVE_MS / 1000
+"""How often page.js asks for an answer while the pen moves, at most (an idle server's pace)."""
 SENT_SCALE = number_in(PAGE_JS, r"resolution: ([\d.]+)")
 """The scale page.js sends the drawing at (its `resolution`: half)."""
 HALF_CANVAS, HALF_BRUSH = (round(number_in(APP_PY, rf"^{name} = (\d+)") * SENT_SCALE) for name in ("CANVAS", "BRUSH"))
@@ -113,7 +115,6 @@ class Visitor:
         self.inputs = 4 if reading is None else len(reading["inputs"])
         self.says_live = self.inputs > 2  # the page tells live readings from final ones
         self.chart, self.page = secrets.token_hex(8), secrets.token_hex(8)
-        self.backoff = number_in(PAGE_JS, r"BUSY_MS = (\d+)") / 1000 if self.says_live else 0.0
 
     def post(self, path: str, body: dict, connection: http.client.HTTPConnection | None = None) -> dict:
         """POST JSON on the visitor's connection (reopened if the server closed it); the answer's JSON."""
@@ -160,10 +161,10 @@ class Visitor:
                 answer = {}
             if answer.get("busy"):
                 drawing.shed += 1
-                wait_until = time.perf_counter() + self.backoff
+                wait_until = time.perf_counter() + answer.get("next_ms", BUSY_MS) / 1000
             else:
                 drawing.live += time.perf_counter() - start < seconds  # landed while the pen still moved
-                wait_until = asked + LIVE_S
+                wait_until = asked + answer.get("next_ms", LIVE_MS) / 1000
         pen_up = start + seconds
         whole = self.strokes.frame(digit, 1.0)
         if self.event:

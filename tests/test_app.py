@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw
 
 from harness.people import stroke_digit
 from harness.server import OFFLINE, start_app, stop_app
+from webpage.readings import BUSY_MS, LIVE_MS, SLOWEST_MS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -155,8 +156,10 @@ def test_page_shows_the_hint_for_an_empty_canvas():
     Image.new("RGBA", (140, 140), "white").save(buffer, format="PNG")
     url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
     hint = {"verdict": app.say("en", "hint"), "model_input": "", "naive_input": "", "naive_answer": "", "digits": ""}
-    assert app.read_drawing(url, False) == {"number": "", "unsure": False, "digits": [],
-                                            "article": {"number": "", "unsure": False, "digits": []}, "page": hint}
+    answer = app.read_drawing(url, False)
+    assert LIVE_MS <= answer.pop("next_ms") <= SLOWEST_MS  # how long the page waits before its next live reading
+    assert answer == {"number": "", "unsure": False, "digits": [],
+                      "article": {"number": "", "unsure": False, "digits": []}, "page": hint}
     assert app.read_drawing(url, True)["inside"] == {"pictures": {}, "moved": "", "units": None}  # an empty view
     assert "page" not in app.read_drawing(url, False, True)  # the pen still moves: the chart alone
 
@@ -392,7 +395,8 @@ def test_a_busy_server_declines_readings_of_a_drawing_in_progress_but_never_a_fi
     url = "data:image/png;base64," + base64.b64encode(
         (ROOT / "examples" / "drawn_7.png").read_bytes()).decode()
     monkeypatch.setattr(app.workload, "now", app.workload.limit)  # every CPU busy reading
-    assert app.read_drawing(url, False, True) == {"busy": True}
+    declined = app.read_drawing(url, False, True)
+    assert declined["busy"] and declined["next_ms"] >= BUSY_MS and "digits" not in declined
     assert app.read_drawing(url, False)["number"] == "7"
     monkeypatch.setattr(app.workload, "now", app.workload.limit - 1)
     assert app.read_drawing(url, False, True)["number"] == "7"

@@ -26,6 +26,7 @@ from harness.page import (
 )
 from harness.people import STROKES, stroke_digit
 from harness.wire import READ_DRAWING, read_drawing
+from webpage.readings import BUSY_MS, LIVE_MS
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
@@ -206,7 +207,8 @@ def test_a_busy_server_gets_fewer_live_questions_and_the_final_answer_still_come
         live = json.loads(route.request.post_data)["data"][2]
         asked.append((time.perf_counter(), live))
         if live:  # what a server with every CPU busy answers (app.read_drawing)
-            route.fulfill(status=200, content_type="application/json", body=json.dumps({"data": [{"busy": True}]}))
+            route.fulfill(status=200, content_type="application/json",
+                          body=json.dumps({"data": [{"busy": True, "next_ms": BUSY_MS}]}))
         else:
             route.continue_()
 
@@ -220,8 +222,28 @@ def test_a_busy_server_gets_fewer_live_questions_and_the_final_answer_still_come
     live = sorted((start, end) for start, url, end in recorded["requests"]
                   if since < start < up and "read_drawing" in url)
     assert len(live) >= 2 and [moving for _, moving in asked].count(True) == len(live)
-    assert all(later - answered >= 200 for (_, answered), (later, _) in zip(live, live[1:])), live  # BUSY_MS
+    assert all(later - answered >= BUSY_MS - 5 for (_, answered), (later, _) in zip(live, live[1:])), live
     assert asked[-1][1] is False  # the last reading is of the finished drawing
+
+
+def test_the_page_asks_at_the_pace_the_server_sets_while_the_pen_moves(page):
+    pace = 4 * LIVE_MS  # what a crowded server says (app.read_drawing's next_ms)
+
+    def crowded(route):
+        response = route.fetch()
+        answer = response.json()
+        answer["data"][0]["next_ms"] = pace
+        route.fulfill(response=response, json=answer)
+
+    page.route(f"**{READ_DRAWING}", crowded)
+    since = page.evaluate("performance.now()")
+    draw_digit(page, 3, seconds=1.6)
+    timings = settle(page, since)
+    assert timings["answer"] == "3" and timings["during"] >= 2  # live answers, fewer, and the whole drawing's
+    recorded = timeline(page)
+    up = max(recorded["ups"])
+    live = sorted(start for start, url, _ in recorded["requests"] if since < start < up and "read_drawing" in url)
+    assert len(live) >= 2 and all(later - earlier >= pace - 5 for earlier, later in zip(live, live[1:])), live
 
 
 def test_undo_goes_back_to_the_answer_before_the_last_stroke(page):

@@ -4,7 +4,7 @@
   // - with a change or input listener attached, the sketchpad encodes and uploads three full-size PNG layers
   //   after every stroke, which costs most of a second. So it gets no listener; this script takes a
   //   half-size PNG of the picture itself;
-  // - while the pen moves (at most one every LIVE_MS) and at each change of the drawing, that picture goes
+  // - while the pen moves (at the pace the server sets) and at each change of the drawing, that picture goes
   //   to the server's own `read_drawing` route, apart from Gradio's events; one request at a time: when the drawing
   //   changes while one is in flight, the drawing as it is when that answer is in goes next, so answers land
   //   in order, nothing stale after a newer one, and a busy server (or browser) gets fewer requests, not
@@ -15,18 +15,16 @@
   //   the 28x28 inputs, the naive view): it goes, with the drawing, into the hidden #drawn textbox, whose change
   //   event hands it to those components in the browser (pageOutputs), so one request answers a drawing.
   // window.editor is Gradio's image editor object (not a public API): tests/test_browser.py fails if it moves.
-  const LIVE_MS = 80;
-  // A busy server declines a reading of a drawing still in progress (its answer says `busy`); the page then waits
-  // this long before asking again while the pen moves, so a crowd gets fewer live answers, never a late final one.
-  const BUSY_MS = 240;
+  // While the pen moves, every answer says how long to wait (from asking) before the next live reading: `next_ms`,
+  // longer while the server is busy (webpage/readings.py), so a crowd gets fewer live answers, never a late final
+  // one. A busy server may also decline a live reading (its answer says `busy`): then the wait is from now.
   const READ = new URL("read_drawing", location.href);  // the drawing's own route (webpage/drawing_route.py)
   let hooked = null;
   let drawing = false;
-  let sent = 0;
   let later = null;
   let asking = false;  // a reading is in flight
   let stale = false;  // the drawing has changed since it was asked for
-  let quietUntil = 0;  // no live reading before this moment (the server said it was busy)
+  let quietUntil = 0;  // no live reading before this moment (the server's pace)
 
   // A chart: ten bars in the order 0 to 9 that stay in place, the winner marked, each with its percentage;
   // for a number, no bars. `#probabilities` shows the default network's reading, `#article-model` the article's
@@ -104,6 +102,7 @@
     stale = false;
     const inside = insideOpen();
     const live = drawing;
+    const asked = performance.now();
     const request = new XMLHttpRequest();  // one callback when the whole answer is in: no await per step
     request.open("POST", READ);
     request.setRequestHeader("Content-Type", "application/json");
@@ -113,10 +112,8 @@
         return;
       }
       const answer = JSON.parse(request.responseText).data[0];
-      if (answer.busy) {  // a live reading the server had no time for: keep the chart, ask again later
-        quietUntil = performance.now() + BUSY_MS;
-        return;
-      }
+      quietUntil = (answer.busy ? performance.now() : asked) + (answer.next_ms || 0);
+      if (answer.busy) return;  // a live reading the server had no time for: keep the chart, ask again later
       window.showReading(answer);
       if (answer.inside) window.showInside(answer.inside);
       if (answer.page) showPage(answer.page, answer.digits.length ? drawn : null);
@@ -124,7 +121,7 @@
     request.onloadend = () => {
       asking = false;
       if (!stale) return;
-      if (drawing) whileDrawing();  // the pen still moves: at the live pace (and not before a busy server's pause)
+      if (drawing) whileDrawing();  // the pen still moves: at the server's pace
       else read();  // the finished drawing: at once
     };
     // `drawing`: the pen is still moving, so the server reads without cutting touching strokes apart; `yours`: the
@@ -158,12 +155,11 @@
   const picture = () => {
     clearTimeout(later);
     later = null;
-    sent = performance.now();
     return window.drawingPicture();
   };
-  const whileDrawing = () => {  // the next live reading, when its time comes (looked at again then: a busy
-    if (!drawing || later) return;  // answer may have arrived meanwhile and put it off)
-    const wait = Math.max(sent + LIVE_MS, quietUntil) - performance.now();
+  const whileDrawing = () => {  // the next live reading, when its time comes (looked at again then: an answer
+    if (!drawing || later) return;  // may have arrived meanwhile and put it off)
+    const wait = quietUntil - performance.now();
     if (wait <= 0) read();
     else later = setTimeout(() => { later = null; whileDrawing(); }, wait);
   };
