@@ -1,7 +1,12 @@
 """Where the time goes per request: in-process prediction, the model alone, the API against the
 protocol's floor (a text echo served by the same Gradio), throughput, and cold start.
 
-    python -m benchmarks.latency [--repeat 200] [--api-calls 100] [--clients 8] [--seconds 10]
+    python -m benchmarks.latency [--repeat 200] [--api-calls 100] [--clients 8] [--seconds 5] [--rounds 3]
+
+The API is served by a process of its own (the app's page and two echoes, `--serve`), so that the clients' threads
+do not share its interpreter. Throughput is measured in rounds, each call in turn for `--seconds` within a round,
+and each figure is the median of the rounds: this machine's speed drifts within a minute, and the ratio of two
+calls is fairest when they are measured side by side.
 """
 
 import argparse
@@ -20,7 +25,7 @@ import numpy as np
 import torch
 
 from harness.people import stroke_digit
-from harness.server import ROOT
+from harness.server import ROOT, start_app, stop_app
 from mnist_cnn.explain import look_inside
 from mnist_cnn.predict import DigitClassifier
 from mnist_cnn.preprocess import preprocess
@@ -75,23 +80,32 @@ def echo_file(image: gr.FileData) -> str:
     return Path(image["path"]).name
 
 
-def serve_with_echo():
-    """The app's page plus the two echoes, in this process; returns the base URL."""
+def serve_with_echo(port: int) -> None:
+    """Serve the app's page plus the two echoes on `port`, with the app's queue, until stopped."""
     import app
+    from webpage.queue_pace import pace
 
     with gr.Blocks(analytics_enabled=False) as bench:
         app.demo.render()
         gr.api(echo, api_name="echo")
         gr.api(echo_file, api_name="echo_file")
     bench.queue(default_concurrency_limit=app.CONCURRENCY)
-    bench.launch(prevent_thread_lock=True, quiet=True)
-    return bench.local_url
+    pace(bench._queue)  # as app.py paces its own
+    bench.launch(server_port=port, quiet=True)
 
 
-def api(calls: int, clients: int, seconds: float, image: str) -> None:
+def api(calls: int, clients: int, seconds: float, rounds: int, image: str) -> None:
+
+    server, url = start_app("--serve", command=("-m", "benchmarks.latency"))
+    try:
+        api_figures(url, calls, clients, seconds, rounds, image)
+    finally:
+        stop_app(server)
+
+
+def api_figures(url: str, calls: int, clients: int, seconds: float, rounds: int, image: str) -> None:
     from gradio_client import Client, handle_file
 
-    url = serve_with_echo()
     client = Client(url, verbose=False)
     echo = timed(lambda: client.predict("hello", api_name="/echo"), calls)
     pred = timed(lambda: client.predict(handle_file(image), api_name="/predict"), calls)
@@ -106,14 +120,19 @@ def api(calls: int, clients: int, seconds: float, image: str) -> None:
                                ("/predict_base64", pred_inline, echo)):
         gap = (statistics.median(times) - statistics.median(floor)) * 1000
         print(f"  {name} - {'/echo_file' if floor is echo_file_times else '/echo'} at p50: {gap:.1f} ms")
-    rates = {}
-    for name, call in (("echo", lambda c: c.predict("hello", api_name="/echo")),
-                       ("echo of the base64 PNG", lambda c: c.predict(inline, api_name="/echo")),
-                       ("echo_file", lambda c: c.predict(handle_file(image), api_name="/echo_file")),
-                       ("predict", lambda c: c.predict(handle_file(image), api_name="/predict")),
-                       ("predict_base64", lambda c: c.predict(inline, api_name="/predict_base64"))):
-        rates[name] = throughput(url, call, clients, seconds)
-        print(f"  {clients} concurrent clients, {seconds:.0f} s, {name}: {rates[name]:.1f} calls/s")
+    calls_by_name = {"echo": lambda c: c.predict("hello", api_name="/echo"),
+                     "echo of the base64 PNG": lambda c: c.predict(inline, api_name="/echo"),
+                     "echo_file": lambda c: c.predict(handle_file(image), api_name="/echo_file"),
+                     "predict": lambda c: c.predict(handle_file(image), api_name="/predict"),
+                     "predict_base64": lambda c: c.predict(inline, api_name="/predict_base64")}
+    measured: dict[str, list[float]] = {name: [] for name in calls_by_name}
+    for _ in range(rounds):
+        for name, call in calls_by_name.items():
+            measured[name].append(throughput(url, call, clients, seconds))
+    rates = {name: statistics.median(figures) for name, figures in measured.items()}
+    for name, figures in measured.items():
+        print(f"  {clients} concurrent clients, {rounds} rounds of {seconds:g} s, {name}: {rates[name]:.1f} calls/s "
+              f"(rounds {', '.join(f'{f:.1f}' for f in figures)})")
     # each against Gradio's echo of the same payload: the work the app adds to what the protocol costs
     inline_ratio = rates["predict_base64"] / rates["echo of the base64 PNG"]
     file_ratio = rates["predict"] / rates["echo_file"]
@@ -177,12 +196,18 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--api-calls", type=int, default=100)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--seconds", type=float, default=5, help="each call's turn in a round of throughput")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of throughput (each figure: their median)")
     parser.add_argument("--skip", nargs="*", default=[], choices=["inprocess", "api", "coldstart"])
+    parser.add_argument("--serve", action="store_true", help="only serve the page and the echoes (on --port)")
+    parser.add_argument("--port", type=int, default=7860, help="with --serve: the port")
     args = parser.parse_args()
+    if args.serve:
+        serve_with_echo(args.port)
+        return 0
     print(f"machine: {os.cpu_count()} cores, torch {torch.__version__}, {torch.get_num_threads()} threads by default")
     print(f"command: python -m benchmarks.latency --repeat {args.repeat} --api-calls {args.api_calls} "
-          f"--clients {args.clients} --seconds {args.seconds:g}")
+          f"--clients {args.clients} --seconds {args.seconds:g} --rounds {args.rounds}")
     image = str(Path(tempfile.mkdtemp()) / "seven.png")
     stroke_digit(7, np.random.default_rng(0), canvas=280, width=14).save(image)
     if "coldstart" not in args.skip:
@@ -193,7 +218,7 @@ def main() -> int:
         in_process(args.repeat)
     if "api" not in args.skip:
         print("through gradio_client:")
-        api(args.api_calls, args.clients, args.seconds, image)
+        api(args.api_calls, args.clients, args.seconds, args.rounds, image)
     return 0
 
 
