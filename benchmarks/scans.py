@@ -24,6 +24,7 @@ import numpy as np
 import torch
 
 from harness.bench import benchmark_parser, headline, machine, page_right
+from mnist_cnn.config import HOLDOUT
 from mnist_cnn.data import load_mnist, load_usps, split_holdout
 from mnist_cnn.predict import DigitClassifier
 from mnist_cnn.styles import ALLOGRAPHS, CAPTURES, captured, ink_box, scan_upload, shrunk, squared, written
@@ -60,7 +61,7 @@ def held_out_small(classifier: DigitClassifier, data_dir: str | None, n: int,
     """{(side, "aspect kept" or "stretched", "grey" or "black and white"): the share of n held-out training digits
     the page's path reads right, kept that way and uploaded as a scan (`scan_upload`)."""
     images, labels = load_mnist(data_dir, train=True)
-    _, (held_x, held_y) = split_holdout(images, labels, 5000, 0)
+    _, (held_x, held_y) = split_holdout(images, labels, HOLDOUT)
     held_x, held_y = held_x[:n].numpy(), held_y[:n].numpy()
     scores = {}
     for side in SIDES:

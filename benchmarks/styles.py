@@ -83,12 +83,13 @@ def score_styles(classifier: DigitClassifier, styles: dict[str, Draw], n: int, s
 def main() -> None:
     parser = benchmark_parser(__doc__, 500, "digits per style", 7)
     args = parser.parse_args()
+    from mnist_cnn.config import HOLDOUT
     from mnist_cnn.data import load_mnist, split_holdout
 
     torch.set_num_threads(1)
     classifier = DigitClassifier.from_checkpoint(args.checkpoint)
     train_x, train_y = load_mnist(args.data_dir, train=True)
-    _, (held_x, held_y) = split_holdout(train_x, train_y, 5000, 0)
+    _, (held_x, held_y) = split_holdout(train_x, train_y, HOLDOUT)
     print(machine())
     print(f"command: python -m benchmarks.styles --n {args.n} --seed {args.seed}")
     print(f"checkpoint: {classifier.path.name}")

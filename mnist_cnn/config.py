@@ -14,6 +14,10 @@ MNIST_MEAN = 0.1307
 MNIST_STD = 0.3081
 """Mean and standard deviation of MNIST's training pixels (in 0..1), used by the default recipe."""
 
+HOLDOUT = 5000
+"""Training images the default recipe sets aside and never trains on (`split_holdout` with seed 0): the held-out
+images every choice is made on, and the benchmarks read them as the shipped network's recipe held them out."""
+
 UNSURE_BELOW = 0.5
 """Below this calibrated top probability an answer is marked unsure rather than asserted.
 Chosen with `python -m benchmarks.uncertainty`, which prints how often each threshold flags digits and scribbles."""

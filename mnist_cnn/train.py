@@ -33,7 +33,7 @@ from tqdm import tqdm
 from mnist_cnn.augment import Augment
 from mnist_cnn.calibrate import calibration_report, fit_temperature
 from mnist_cnn.checkpoint import atomic_write, load_checkpoint, read_metadata, save_checkpoint
-from mnist_cnn.config import MNIST_MEAN, MNIST_STD, trained_checkpoint
+from mnist_cnn.config import HOLDOUT, MNIST_MEAN, MNIST_STD, trained_checkpoint
 from mnist_cnn.distributed import World, digests_of_all, join, leave, shard, wait_for_all
 from mnist_cnn.errors import MnistCnnError
 from mnist_cnn.evaluate import accuracy as accuracy_of
@@ -48,7 +48,7 @@ PRESETS = {
     "default": dict(
         arch="mnist_cnn", epochs=20, batch_size=128, lr=3e-3, optimizer="adamw", momentum=0.9,
         weight_decay=5e-4, schedule="onecycle", augment=True, label_smoothing=0.1,
-        mean=MNIST_MEAN, std=MNIST_STD, holdout=5000, outlier_weight=0.5, style_pool=30_000, usps=True,
+        mean=MNIST_MEAN, std=MNIST_STD, holdout=HOLDOUT, outlier_weight=0.5, style_pool=30_000, usps=True,
     ),
     "fast": dict(
         arch="mnist_cnn_small", epochs=2, batch_size=128, lr=4e-3, optimizer="adamw", momentum=0.9,
@@ -65,7 +65,7 @@ PRESETS = {
     "finetune": dict(
         arch="mnist_cnn", epochs=3, batch_size=128, lr=5e-4, optimizer="adamw", momentum=0.9,
         weight_decay=5e-4, schedule="onecycle", augment=True, label_smoothing=0.1,
-        mean=MNIST_MEAN, std=MNIST_STD, holdout=5000, outlier_weight=0.5, style_pool=0,
+        mean=MNIST_MEAN, std=MNIST_STD, holdout=HOLDOUT, outlier_weight=0.5, style_pool=0,
         replay=15_000, extra_repeat=4, outlier_pool=3000,
     ),
 }

@@ -3,6 +3,7 @@
 import numpy as np
 
 from benchmarks.styles import score_styles, suite
+from mnist_cnn.config import HOLDOUT
 from mnist_cnn.data import split_holdout
 from mnist_cnn.styles import ALLOGRAPHS, CAPTURES, captured, pen_trace, scan_inputs, style_inputs, style_pool, written
 
@@ -72,7 +73,7 @@ def test_the_style_suite_is_read_on_the_pages_path(classifier, mnist_dir):
     from mnist_cnn.data import load_mnist
 
     images, labels = load_mnist(mnist_dir, train=True)
-    _, (held_x, held_y) = split_holdout(images, labels, 5000, 0)
+    _, (held_x, held_y) = split_holdout(images, labels, HOLDOUT)
     results = score_styles(classifier, suite(held_x.numpy(), held_y.numpy()), n=40, seed=11)
     # the figures are 96.5-100 % per style, 99 % mean, no splits; n = 40 per style: 3 standard errors = 8 points
     # at 97 %; over all 440 digits 1.4 points
