@@ -39,7 +39,10 @@ NEAR = 0.2
 """Neighbours closer than this share of the height may be pieces of one digit."""
 
 FRAGMENT = 0.5
-"""A piece less tall than this share of the line's typical digit is a broken-off part, not a digit."""
+"""A piece less tall than this share of the line's typical digit (the upper median of the pieces' heights: of two,
+the taller) is a broken-off part, not a digit. With the plain median, a stub broken off a digit counted as a digit
+of its own whenever it was more than half their mean height (scans kept at 8-16 pixels in black and white: held-out
+digits read 96.0 -> 96.2 %, 1,000 with seed 8; USPS test, numbers and doubt unchanged)."""
 
 BETTER = 0.1
 """Neighbours are joined only when that raises the network's confidence by more than this."""
@@ -160,7 +163,8 @@ def join_broken(pieces: Pieces, groups: list[frozenset[int]], confidence: Confid
     than the weaker of the two (a piece far shorter than the line's digits counts as no digit at all)
     and not worse than the stronger."""
     sure = dict(zip(groups, confidence([pieces.ink_of(g) for g in groups])))
-    line_height = float(np.median([pieces.box(g)[1] - pieces.box(g)[0] for g in groups]))
+    heights = sorted(pieces.box(g)[1] - pieces.box(g)[0] for g in groups)
+    line_height = float(heights[len(heights) // 2])  # the upper median: of two pieces, the taller
 
     def alone(group: frozenset[int]) -> float:
         top, bottom = pieces.box(group)[:2]

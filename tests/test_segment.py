@@ -14,6 +14,7 @@ from mnist_cnn.segment import (
     PART_SURE,
     SHADED,
     Pieces,
+    join_broken,
     join_stacked,
     layout_doubt,
     nested,
@@ -41,6 +42,20 @@ def test_strokes_stacked_above_one_another_are_one_digit():
     ink[35:55, 20:30] = 1.0  # ... a stem under it: one digit, like a 5's flag or a broken 4
     pieces = Pieces(ink)
     assert len(pieces.strokes) == 2 and len(join_stacked(pieces)) == 1
+
+
+def test_a_piece_broken_off_a_digit_is_joined_back_though_it_reads_as_a_1_alone():
+    ink = np.zeros((120, 60), np.float32)
+    ink[10:110, 10:30] = 1.0  # a digit 100 pixels tall ...
+    ink[40:85, 34:40] = 1.0  # ... and a stub broken off its right side, 45 tall: more than half their mean height
+    pieces = Pieces(ink)
+    groups = join_stacked(pieces)
+    assert len(groups) == 2
+
+    def reading(pieces):  # each alone reads surely (the stub as a 1), and joined a little less surely
+        return [0.98 if piece.shape[1] > 30 else 0.99 for piece in pieces]
+
+    assert len(join_broken(pieces, groups, reading)) == 1  # shorter than half the digit beside it: a fragment
 
 
 def test_specks_between_digits_are_not_digits(classifier):
