@@ -95,7 +95,7 @@ def serve_with_echo(port: int) -> None:
 
 
 def api(calls: int, clients: int, seconds: float, rounds: int, image: str) -> None:
-
+    """The API's figures, against the page and its echoes served by a process of their own."""
     server, url = start_app("--serve", command=("-m", "benchmarks.latency"))
     try:
         api_figures(url, calls, clients, seconds, rounds, image)

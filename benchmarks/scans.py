@@ -31,6 +31,9 @@ from mnist_cnn.styles import ALLOGRAPHS, CAPTURES, captured, ink_box, scan_uploa
 
 SIDES = (8, 12, 16)
 """The pixels a held-out digit is kept at, on its longer side."""
+SHAPES = ("stretched", "aspect kept")
+COLOURS = ("grey", "black and white")
+"""The ways a held-out digit is kept small, in the table's order: stretched to a square or not, grey or not."""
 
 
 def usps_scores(classifier: DigitClassifier, data_dir: str | None, seed: int) -> tuple[float, list[float], int]:
@@ -63,13 +66,14 @@ def held_out_small(classifier: DigitClassifier, data_dir: str | None, n: int,
     images, labels = load_mnist(data_dir, train=True)
     _, (held_x, held_y) = split_holdout(images, labels, HOLDOUT)
     held_x, held_y = held_x[:n].numpy(), held_y[:n].numpy()
+    inks = {"aspect kept": [ink_box(image) for image in held_x]}
+    inks["stretched"] = [squared(ink) for ink in inks["aspect kept"]]
     scores = {}
     for side in SIDES:
-        for shape in ("aspect kept", "stretched"):
-            for colour in ("grey", "black and white"):
+        for shape in SHAPES:
+            for colour in COLOURS:
                 rng, right = np.random.default_rng(seed), 0
-                for image, label in zip(held_x, held_y):
-                    ink = ink_box(image) if shape == "aspect kept" else squared(ink_box(image))
+                for ink, label in zip(inks[shape], held_y):
                     small = shrunk(ink, side)
                     if colour != "grey":
                         small = (small > 0.5).astype(np.float32)
@@ -106,7 +110,7 @@ def main() -> None:
     print(f"\nwritten and captured: mean {mean * 100:.1f} %, worst {scores[worst] * 100:.1f} % ({worst[1]}, "
           f"{worst[0]}); {time.perf_counter() - start:.0f} s")
     small = held_out_small(classifier, args.data_dir, args.held_out, args.seed)
-    ways = sorted({(shape, colour) for _, shape, colour in small}, reverse=True)
+    ways = [(shape, colour) for shape in SHAPES for colour in COLOURS]
     print(f"\nHeld-out training digits kept small, uploaded as scans ({args.held_out} each), page's path:\n")
     print("| pixels | " + " | ".join(f"{shape}, {colour}" for shape, colour in ways) + " |\n|---|"
           + " ---: |" * len(ways))
