@@ -2,9 +2,9 @@
 
 While the pen moves, page.js asks for the drawing so far, one reading in flight, and waits as long as the last
 answer said (`next_ms`) before asking again. `LivePace` says how long: LIVE_MS while the server has time to spare,
-longer while it is busier than BUSY_CORES, so that a crowd's finished drawings, which are always read at once,
-are not kept waiting. A live reading that still arrives while as many readings run as the process may use CPUs
-(`Workload`) is declined at once, and the page waits BUSY_MS.
+longer while it is busier than BUSY_CORES, so that a crowd's live charts take a bounded share of the server;
+finished drawings are always read at once. A live reading that still arrives while as many readings run as the
+process may use CPUs (`Workload`) is declined at once, and the page waits BUSY_MS.
 """
 
 import os
@@ -23,9 +23,9 @@ BUSY_MS = 240
 BUSY_CORES = 0.5
 """The CPU time a second (in cores) above which the server slows the live pace. One server process reads about one
 drawing at a time, however many cores it has: most of a reading is Python that holds the interpreter's lock (on 2
-cores, 64 visitors drawing at once kept it at 0.6-0.7 of a core's time). So the pace slows at half a core, and the
-rest stays free for finished drawings (`python -m benchmarks.crowd`); copies of the app use more cores
-(docs/DEPLOY.md)."""
+cores, 64 visitors drawing at once kept it at 0.6-0.7 of a core's time). So the pace slows at half a core: a crowd
+gets fewer live answers and its drawings cost less CPU, while the answers after pen-up come as soon as before
+(`python -m benchmarks.crowd --before`, docs/PERFORMANCE.md); copies of the app use more cores (docs/DEPLOY.md)."""
 LOOK_S = 0.2
 """How often the pace is set again from the CPU time the process used since the last time."""
 
