@@ -21,6 +21,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -333,29 +334,38 @@ def load_data(args: argparse.Namespace) -> Data:
 
 
 def draw_pools(args: argparse.Namespace, data: Data, world: World) -> Pools:
-    """Draw the outlier pool (scribbles, pieces of scribbles, touching pairs) and the style pool."""
+    """Draw the outlier pool (scribbles, pieces of scribbles, touching pairs) and the style pool (with USPS's
+    scans): the style pool in processes of its own (one process in a distributed run), while this one draws the
+    rest."""
     pools = Pools()
     train_x, train_y = data.train
-    if args.outlier_weight > 0:
-        print(f"drawing {args.outlier_pool} scribbles, pieces of scribbles and pairs of digits "
-              "to learn what is not one digit")
-        pairs = pair_inputs(train_x.numpy(), args.outlier_pool // 3, seed=args.seed)
-        pieces = piece_inputs(args.outlier_pool // 6, seed=args.seed)
-        scribbles = scribble_inputs(args.outlier_pool - len(pairs) - len(pieces), seed=args.seed)
-        pools.outliers = torch.from_numpy(np.concatenate([scribbles, pieces, pairs])).unsqueeze(1)
-        if data.not_digits is not None:
-            pools.outliers = torch.cat([pools.outliers, data.not_digits])
-    if args.style_pool:
-        print(f"writing {args.style_pool} digits in styles MNIST under-represents")
-        style_x, style_y = style_pool(train_x.numpy(), train_y.numpy(), args.style_pool, seed=args.seed,
-                                      processes=(os.cpu_count() or 1) if world.size == 1 else 1)
-        pools.styled = (torch.from_numpy(style_x).unsqueeze(1), torch.from_numpy(style_y))
-    if args.usps:
-        from mnist_cnn.data import load_usps
+    with ThreadPoolExecutor(1) as waiter:  # the thread only waits for the style pool's processes
+        styled = None
+        if args.style_pool:
+            print(f"writing {args.style_pool} digits in styles MNIST under-represents")
+            styled = waiter.submit(style_pool, train_x.numpy(), train_y.numpy(), args.style_pool, seed=args.seed,
+                                   processes=(os.cpu_count() or 1) if world.size == 1 else 1)
+        if args.outlier_weight > 0:
+            print(f"drawing {args.outlier_pool} scribbles, pieces of scribbles and pairs of digits "
+                  "to learn what is not one digit")
+            pairs = pair_inputs(train_x.numpy(), args.outlier_pool // 3, seed=args.seed)
+            pieces = piece_inputs(args.outlier_pool // 6, seed=args.seed)
+            scribbles = scribble_inputs(args.outlier_pool - len(pairs) - len(pieces), seed=args.seed)
+            pools.outliers = torch.from_numpy(np.concatenate([scribbles, pieces, pairs])).unsqueeze(1)
+            if data.not_digits is not None:
+                pools.outliers = torch.cat([pools.outliers, data.not_digits])
+        scans = None
+        if args.usps:
+            from mnist_cnn.data import load_usps
 
-        scan_x, scan_y = scan_inputs(*load_usps(args.data_dir, train=True), seed=args.seed)
-        print(f"uploading USPS's {len(scan_y)} training digits as scans, beside the styled digits")
-        scans = (torch.from_numpy(scan_x).unsqueeze(1), torch.from_numpy(scan_y))
+            usps_x, usps_y = load_usps(args.data_dir, train=True)
+            print(f"uploading USPS's {len(usps_y)} training digits as scans, beside the styled digits")
+            scan_x, scan_y = scan_inputs(usps_x, usps_y, seed=args.seed)
+            scans = (torch.from_numpy(scan_x).unsqueeze(1), torch.from_numpy(scan_y))
+        if styled is not None:
+            style_x, style_y = styled.result()
+            pools.styled = (torch.from_numpy(style_x).unsqueeze(1), torch.from_numpy(style_y))
+    if scans is not None:
         pools.styled = scans if pools.styled is None else tuple(map(torch.cat, zip(pools.styled, scans)))
     return pools
 
