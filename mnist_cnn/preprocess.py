@@ -41,6 +41,14 @@ WORK_SIZE = 256
 MIN_CONTRAST = 0.08
 """Below this difference between ink and paper (in 0..1) the image is treated as blank."""
 
+PAPER_BELOW = 0.25
+"""Ink weaker than this share of the strongest is paper (texture, haze, the halo between touching digits) and
+becomes 0. Lower keeps more of a blurred scan's thin strokes and lets in more of a photo's paper: docs/ROBUSTNESS.md
+has what 0.12 did to each."""
+
+SOLID_ABOVE = 0.85
+"""Ink at least this share of the strongest is solid and becomes 1; between the two, the anti-aliased edge."""
+
 SPECK_AREA = 0.08
 """Strokes with less ink than this share of the biggest stroke are specks, not parts of a digit."""
 
@@ -240,7 +248,7 @@ def stretch_contrast(ink: np.ndarray) -> np.ndarray | None:
     peak = float(np.percentile(ink, 99.7)) if ink.size > 400 else float(ink.max())
     if peak < MIN_CONTRAST:
         return None
-    return np.clip((ink - 0.25 * peak) / (0.6 * peak), 0, 1).astype(np.float32)
+    return np.clip((ink - PAPER_BELOW * peak) / ((SOLID_ABOVE - PAPER_BELOW) * peak), 0, 1).astype(np.float32)
 
 
 @dataclass(frozen=True)
