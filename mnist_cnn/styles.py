@@ -268,6 +268,22 @@ def scan_upload(digit: np.ndarray, rng: np.random.Generator) -> Image.Image:
     return Image.fromarray(paper).resize((paper.shape[1] * scale, paper.shape[0] * scale), resample)
 
 
+def kept_at(scan: np.ndarray, side: int, threshold: float | None = None) -> np.ndarray:
+    """A scanned digit (uint8, ink bright) kept at `side` pixels on its longer side, in black and white when a
+    `threshold` (a share of its strongest ink) is given: uint8, ink bright, the strongest 255."""
+    small = shrunk(scan.astype(np.float32), side)
+    if threshold is not None:
+        small = (small > threshold).astype(np.float32)
+    return (small * 255).astype(np.uint8)
+
+
+def out_of_focus(scan: np.ndarray, sigma: float) -> np.ndarray:
+    """A scanned digit (uint8, ink bright) scanned out of focus: blurred by a Gaussian of `sigma` of its own
+    pixels, its strongest ink 255. Loops fill in (an 8 turns into a blob) as on a blurred fax or photocopy."""
+    blurred = ndimage.gaussian_filter(scan.astype(np.float32), sigma)
+    return (blurred / max(float(blurred.max()), 1e-6) * 255).astype(np.uint8)
+
+
 def scan_inputs(images: np.ndarray, labels: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Each scanned digit (uint8 N x H x W, ink bright) uploaded once (`scan_upload`) and preprocessed as the page
     does: (N', 28, 28) float32 inputs and their labels (a scan with no digit left is skipped)."""

@@ -99,6 +99,31 @@ def test_small_scans_are_uploaded_and_preprocessed_as_the_page_does():
     assert np.ptp(rows) + 1 >= 18 and 4 <= rows.min() <= 6  # fitted into MNIST's 20-pixel box, not 16 wide
 
 
+def test_a_scan_kept_smaller_is_the_same_digit_at_that_many_pixels_in_grey_or_black_and_white():
+    from mnist_cnn.styles import kept_at
+
+    scan = np.zeros((16, 10), np.uint8)
+    scan[1:15, 4:7], scan[1:15, 3], scan[1:15, 7] = 200, 90, 90  # a tall stroke with soft edges
+    for side in (8, 12, 16):
+        grey, two_tone = kept_at(scan, side), kept_at(scan, side, threshold=0.5)
+        assert grey.shape == two_tone.shape and max(grey.shape) == side and grey.shape[0] > grey.shape[1]
+        assert grey.max() == two_tone.max() == 255  # the strongest ink full, as a levelled scan
+        assert len(np.unique(grey)) > 2 and set(np.unique(two_tone)) == {0, 255}
+        assert (two_tone > 0).sum() < (grey > 0).sum()  # the soft edges fall under the threshold
+
+
+def test_a_scan_out_of_focus_fills_in_its_loops_more_the_more_it_is_blurred():
+    from mnist_cnn.styles import out_of_focus
+
+    scan = np.zeros((16, 16), np.uint8)
+    scan[3:13, 4:12] = 255
+    scan[6:10, 7:9] = 0  # a loop around a small hole, as an 8's or a 0's
+    softer, blob = out_of_focus(scan, 0.7), out_of_focus(scan, 1.3)
+    assert softer.shape == blob.shape == scan.shape and softer.max() == blob.max() == 255
+    assert 0 < softer[7, 7] < blob[7, 7]  # the hole takes on ink
+    assert (out_of_focus(scan, 0.0) == scan).all()  # no blur: the scan as it was
+
+
 def test_every_written_form_is_read_when_captured_as_a_scan(classifier):
     from benchmarks.scans import written_captured
 
