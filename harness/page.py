@@ -100,15 +100,21 @@ def draw(page, strokes, center: float = 0.5, size: float = 0.55, seconds: float 
         if seconds is None:
             for point in points[1:]:
                 page.mouse.move(*point, steps=6)
-        else:  # a steady hand: wherever the pen should be by now, once per frame as a browser sees a mouse
+        else:  # a steady hand: wherever the pen should be by now, once per frame as a browser sees a mouse,
+            # through every corner it passed since the last frame (a slow machine moves the mouse less often, and
+            # cutting the corners would draw another shape: a 3 as a ">")
             along = np.cumsum([0.0] + [float(np.hypot(b[0] - a[0], b[1] - a[1])) for a, b in zip(points, points[1:])])
-            start = time.perf_counter()
+            start, corner = time.perf_counter(), 1
             while (elapsed := time.perf_counter() - start) < seconds:
                 distance = elapsed / seconds * along[-1]
+                while corner < len(points) - 1 and along[corner] <= distance:
+                    page.mouse.move(*points[corner])
+                    corner += 1
                 page.mouse.move(float(np.interp(distance, along, [x for x, _ in points])),
                                 float(np.interp(distance, along, [y for _, y in points])))
                 time.sleep(max(0.0, FRAME - (time.perf_counter() - start - elapsed)))
-            page.mouse.move(*points[-1])
+            for point in points[corner:]:
+                page.mouse.move(*point)
         page.mouse.up()
         released = time.perf_counter()
     return released
