@@ -81,7 +81,7 @@ def main() -> None:
 
     train_x, train_y = load_mnist(args.data_dir, train=True)
     test_x, test_y = load_mnist(args.data_dir, train=False)
-    _, (held_x, held_y) = split_holdout(train_x, train_y, meta.get("holdout", 0), meta.get("seed", 0))
+    _, (held_x, held_y) = split_holdout(train_x, train_y, meta.get("holdout", 0))
     print("\n| images | ECE before | ECE after | NLL before | NLL after | count |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     sets = {"held-out training images (fitted on)": (held_x, held_y), "MNIST test": (test_x, test_y)}

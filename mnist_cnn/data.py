@@ -7,7 +7,7 @@ import numpy as np
 import torch
 from torchvision.datasets import MNIST, USPS
 
-from mnist_cnn.config import DATA_DIR_ENV, DEFAULT_DATA_DIR
+from mnist_cnn.config import DATA_DIR_ENV, DEFAULT_DATA_DIR, HOLDOUT_SEED
 from mnist_cnn.errors import DataUnavailable
 
 
@@ -30,7 +30,7 @@ def load_mnist(data_dir: str | os.PathLike | None = None, train: bool = True) ->
 
 
 def split_holdout(
-    images: torch.Tensor, labels: torch.Tensor, count: int, seed: int = 0
+    images: torch.Tensor, labels: torch.Tensor, count: int, seed: int = HOLDOUT_SEED
 ) -> tuple[tuple[torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]]:
     """Set aside `count` random training images (the same ones for the same seed) that training never sees:
     ((train images, train labels), (held-out images, held-out labels))."""

@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from mnist_cnn.checkpoint import load_checkpoint, read_metadata
-from mnist_cnn.config import ARTICLE_CHECKPOINT, DEFAULT_CHECKPOINT
+from mnist_cnn.config import ARTICLE_CHECKPOINT, DEFAULT_CHECKPOINT, HOLDOUT
 from mnist_cnn.distributed import World, shard
 from mnist_cnn.errors import CheckpointError
 from mnist_cnn.predict import DigitClassifier
@@ -21,6 +21,7 @@ from mnist_cnn.train import (
     Data,
     Pools,
     bf16_by_default,
+    load_data,
     metadata_of,
     one_epoch,
     parse_args,
@@ -193,6 +194,15 @@ def test_each_step_adds_its_share_of_styled_digits_and_a_quarter_of_outliers():
     assert sizes == [64 + 48 + 16] * 3 + [8 + 6 + 2]  # 200 images: three full steps and one of 8
     with pytest.raises(SystemExit):  # argparse's one sentence and exit status 2
         parse_args(["--style-share", "-1"])
+
+
+def test_runs_of_any_seed_hold_out_the_same_images_the_benchmarks_read(mnist_dir):
+    from mnist_cnn.data import load_mnist, split_holdout
+
+    _, (benchmarks_x, _) = split_holdout(*load_mnist(mnist_dir, train=True), HOLDOUT)
+    for seed in ("0", "5"):
+        data = load_data(parse_args(["--seed", seed, "--data-dir", str(mnist_dir)]))
+        assert torch.equal(data.held[0], benchmarks_x) and len(data.train[0]) + HOLDOUT == 60_000
 
 
 def test_holdout_larger_than_the_training_set_is_one_clear_error(tmp_path, mnist_dir):
