@@ -129,7 +129,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    "pictures (default: all)")
     p.add_argument("--init", metavar="CHECKPOINT",
                    help="start from this checkpoint's weights (its architecture and normalization) to fine-tune")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument("--seed", type=int, default=0,
+                   help="random seed of the pools, batches and augmentations (default: 0; the held-out images are "
+                        "the same whatever the seed)")
     p.add_argument("--device", default="auto", help="auto (cuda, mps, cpu), or any torch device name")
     p.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=None,
                    help="compute the forward pass in bfloat16 (weights stay float32); default: on CUDA, and on CPUs "
@@ -307,8 +309,9 @@ Watch = Callable[[Step], bool]
 
 
 def load_data(args: argparse.Namespace) -> Data:
-    """MNIST, with `--holdout` random training images set aside (the same ones for the same seed), only
-    `--replay` random ones of the rest when set, and the `--extra-data` pictures (`--extra-repeat` times each)."""
+    """MNIST, with `--holdout` random training images set aside (the same ones whatever the seed: HOLDOUT_SEED),
+    only `--replay` random ones of the rest when set, and the `--extra-data` pictures (`--extra-repeat` times
+    each)."""
     from mnist_cnn.data import load_mnist, split_holdout
 
     train_x, train_y = load_mnist(args.data_dir, train=True)
