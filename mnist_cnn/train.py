@@ -319,7 +319,7 @@ def load_data(args: argparse.Namespace) -> Data:
         train_x, train_y = train_x[: args.train_limit], train_y[: args.train_limit]
     if not 0 <= args.holdout < len(train_x):
         raise MnistCnnError(f"--holdout {args.holdout} must be less than the {len(train_x)} training images.")
-    (kept_x, kept_y), held = split_holdout(train_x, train_y, args.holdout)  # the same images whatever the seed
+    (kept_x, kept_y), held = split_holdout(train_x, train_y, args.holdout)
     if args.replay and args.replay < len(kept_x):
         pick = torch.randperm(len(kept_x), generator=torch.Generator().manual_seed(args.seed + 1))[: args.replay]
         kept_x, kept_y = kept_x[pick], kept_y[pick]
