@@ -76,6 +76,10 @@ INSIDE = 0.1
 width on every side, is drawn inside it: an eye in a face, a mark in a doodle. A digit's own strokes meet
 at its edges (a 5's flag, a 4's stem), so they are never inside one another by this measure."""
 
+FLECK = 0.25
+"""One small stroke inside another, less than this share of its height and width, is a fleck of the scan (dust,
+or a grey pixel a binarized scan kept), not a drawing: a face has two eyes, a doodle two or more marks."""
+
 ONE_LINE = 0.3
 """Neighbouring digits of a number share at least this share of the smaller one's rows: they sit on one line."""
 
@@ -190,14 +194,18 @@ def join_broken(pieces: Pieces, groups: list[frozenset[int]], confidence: Confid
 
 
 def nested(pieces: Pieces) -> bool:
-    """Whether any stroke lies well inside another stroke's box (see INSIDE)."""
+    """Whether strokes lie well inside another stroke's box (see INSIDE): two or more, or one that is no fleck
+    (see FLECK)."""
     boxes = list(pieces.strokes.values())
     for outer in boxes:
-        margin_rows, margin_cols = INSIDE * (outer[1] - outer[0]), INSIDE * (outer[3] - outer[2])
-        for inner in boxes:
-            if (inner is not outer and inner[0] - outer[0] > margin_rows and outer[1] - inner[1] > margin_rows
-                    and inner[2] - outer[2] > margin_cols and outer[3] - inner[3] > margin_cols):
-                return True
+        height, width = outer[1] - outer[0], outer[3] - outer[2]
+        margin_rows, margin_cols = INSIDE * height, INSIDE * width
+        inside = [inner for inner in boxes
+                  if inner is not outer and inner[0] - outer[0] > margin_rows and outer[1] - inner[1] > margin_rows
+                  and inner[2] - outer[2] > margin_cols and outer[3] - inner[3] > margin_cols]
+        if len(inside) > 1 or any(inner[1] - inner[0] > FLECK * height or inner[3] - inner[2] > FLECK * width
+                                  for inner in inside):
+            return True
     return False
 
 

@@ -111,6 +111,27 @@ def test_strokes_drawn_inside_others_make_a_drawing_not_a_number(classifier):
     assert reading.to_json()["doubt"] == NESTED
 
 
+def test_one_fleck_inside_a_digits_loop_is_dust_on_the_scan_not_a_drawing(classifier):
+    image = draw_number("0")
+    rows, cols = np.nonzero(np.asarray(image.convert("L")) < 128)
+    y, x, fleck = (rows.min() + rows.max()) // 2, (cols.min() + cols.max()) // 2, (rows.max() - rows.min()) // 16
+    ImageDraw.Draw(image).rectangle([x - fleck, y - fleck, x + fleck, y + fleck], fill=0)  # a dot in the 0's middle
+    reading = classifier.read_number(image)
+    assert reading.number == "0" and reading.doubt is None
+
+    frame = np.zeros((100, 100), np.float32)
+    frame[10:90, 10:14] = frame[10:90, 86:90] = frame[10:14, 10:90] = frame[86:90, 10:90] = 1.0
+    fleck = frame.copy()
+    fleck[47:53, 47:53] = 1.0
+    assert not nested(Pieces(fleck))
+    two = fleck.copy()
+    two[30:36, 47:53] = 1.0  # two marks: eyes, not dust
+    assert nested(Pieces(two))
+    big = frame.copy()
+    big[30:70, 47:53] = 1.0  # one mark half the frame's height: a drawing
+    assert nested(Pieces(big))
+
+
 def test_a_digits_own_strokes_are_not_inside_one_another():
     ink = np.zeros((60, 60), np.float32)
     ink[5:9, 15:45] = 1.0  # a 5's flag along the top of its body's box
