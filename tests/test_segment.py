@@ -114,8 +114,8 @@ def test_strokes_drawn_inside_others_make_a_drawing_not_a_number(classifier):
 def test_one_fleck_inside_a_digits_loop_is_dust_on_the_scan_not_a_drawing(classifier):
     image = draw_number("0")
     rows, cols = np.nonzero(np.asarray(image.convert("L")) < 128)
-    y, x, fleck = (rows.min() + rows.max()) // 2, (cols.min() + cols.max()) // 2, (rows.max() - rows.min()) // 16
-    ImageDraw.Draw(image).rectangle([x - fleck, y - fleck, x + fleck, y + fleck], fill=0)  # a dot in the 0's middle
+    y, x, dot = (rows.min() + rows.max()) // 2, (cols.min() + cols.max()) // 2, (rows.max() - rows.min()) // 16
+    ImageDraw.Draw(image).rectangle([x - dot, y - dot, x + dot, y + dot], fill=0)  # a dot in the 0's middle
     reading = classifier.read_number(image)
     assert reading.number == "0" and reading.doubt is None
 
