@@ -101,10 +101,16 @@ def test_a_stroke_fading_in_the_middle_stays_one_stroke():
     assert len(Pieces(np.where(ink > 0.5, ink, 0)).strokes) == 2  # what a single threshold would make of it
 
 
-def test_strokes_drawn_inside_others_make_a_drawing_not_a_number(classifier):
+def square_frame() -> np.ndarray:
+    """A 100x100 ink array with one square frame, 80 px across and 4 px thick."""
     ink = np.zeros((100, 100), np.float32)
-    ink[10:90, 10:14] = ink[10:90, 86:90] = ink[10:14, 10:90] = ink[86:90, 10:90] = 1.0  # a frame ...
-    ink[40:46, 30:36] = ink[40:46, 64:70] = 1.0  # ... with two eyes in it
+    ink[10:90, 10:14] = ink[10:90, 86:90] = ink[10:14, 10:90] = ink[86:90, 10:90] = 1.0
+    return ink
+
+
+def test_strokes_drawn_inside_others_make_a_drawing_not_a_number(classifier):
+    ink = square_frame()
+    ink[40:46, 30:36] = ink[40:46, 64:70] = 1.0  # a frame with two eyes in it
     assert nested(Pieces(ink))
     reading = classifier.read_number(face(np.random.default_rng(3)))
     assert reading.unsure and reading.doubt == NESTED and len(reading.digits) == 1
@@ -119,15 +125,13 @@ def test_one_fleck_inside_a_digits_loop_is_dust_on_the_scan_not_a_drawing(classi
     reading = classifier.read_number(image)
     assert reading.number == "0" and reading.doubt is None
 
-    frame = np.zeros((100, 100), np.float32)
-    frame[10:90, 10:14] = frame[10:90, 86:90] = frame[10:14, 10:90] = frame[86:90, 10:90] = 1.0
-    fleck = frame.copy()
+    fleck = square_frame()
     fleck[47:53, 47:53] = 1.0
     assert not nested(Pieces(fleck))
     two = fleck.copy()
     two[30:36, 47:53] = 1.0  # two marks: eyes, not dust
     assert nested(Pieces(two))
-    big = frame.copy()
+    big = square_frame()
     big[30:70, 47:53] = 1.0  # one mark half the frame's height: a drawing
     assert nested(Pieces(big))
 
