@@ -78,7 +78,7 @@ def test_a_run_shows_it_learning_then_reads_drawings_and_its_download_is_a_check
     yours = page.locator("#your-model")
     try:
         expect(yours.locator(".bars")).to_have_attribute("data-answer", "3", timeout=10_000)
-    except AssertionError as missed:  # seen once in CI (2026-12-01), never again: say which part failed
+    except AssertionError as missed:  # failed once in CI (2026-12-01), not reproduced since: say which part failed
         seen = timeline(page)
         asked = [url.rsplit("/", 1)[-1] for start, url, _ in seen["requests"] if start > seen["ups"][-1]]
         raise AssertionError(
