@@ -1,7 +1,7 @@
 """The page: draw or upload a digit (or a whole number) and watch the CNN's probabilities, live.
 
     python app.py [--host H] [--port P] [--share] [--checkpoint FILE] [--collect DIR [--collect-limit N]]
-                  [--queue-size N]
+                  [--queue-size N] [--trusted-proxy ADDRESS ...]
 
 All the machine learning lives in the mnist_cnn package and the page's own parts (script, style, words, guards)
 in the webpage package; this file is layout and event wiring.
@@ -28,17 +28,21 @@ from mnist_cnn.errors import CheckpointError, InputError
 from mnist_cnn.explain import look_inside
 from mnist_cnn.live import CHOICES, TAB_DEFAULTS
 from mnist_cnn.predict import NO_DIGIT, DigitClassifier, Prediction, Reading
-from mnist_cnn.preprocess import MAX_FILE_BYTES, MAX_REQUEST_BYTES, naive_input, preprocess
+from mnist_cnn.preprocess import DRAWING_PIXELS, MAX_FILE_BYTES, MAX_REQUEST_BYTES, load, naive_input, preprocess
+from webpage.addresses import Addresses
 from webpage.assets import CHART_CSS, PAGE_CSS, PAGE_JS, in_page
 from webpage.body_limit import BodyLimit
 from webpage.corrections import LABELS, MAX_ENTRIES, Corrections, Full
-from webpage.drawing_route import drawing_route
+from webpage.drawing_route import drawing_route, health_route
+from webpage.fair_share import FairShare
+from webpage.kept import CORRECTIONS_PER_ADDRESS, CORRECTIONS_PER_PAGE, Drawings, Quota
 from webpage.pictures import picture_html, picture_url
 from webpage.queue_pace import pace
-from webpage.readings import BUSY_MS, LivePace, Workload, usable_cpus
+from webpage.readings import BUSY_MS, LivePace, usable_cpus
 from webpage.server_memory import ForgetFinished, limit_fragmentation, start_trimming
 from webpage.text import ENGLISH, TEXTS, language, say, unreadable
-from webpage.training import WAITING, TabView, TrainTab
+from webpage.training import TabView, TrainTab
+from webpage.uploads import uploaded
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = sorted(str(p) for p in (HERE / "examples").glob("*.*") if p.suffix in {".png", ".jpg"})
@@ -73,7 +77,7 @@ class RawImage(gr.Image):
         return "image"
 
     def preprocess(self, payload) -> str | None:
-        return None if payload is None else payload.path
+        return None if payload is None else uploaded(payload.path)
 
 
 def load_classifier(path: str | None) -> DigitClassifier:
@@ -193,11 +197,13 @@ def read(image, lang: str = ENGLISH) -> Reading:
         return classifier.read_number(image)
 
 
-def read_drawn(picture: bytes, lang: str, live: bool = False) -> Reading:
-    """Read a drawing page.js sent (a PNG's bytes). While the pen moves (`live`), touching strokes are not cut
-    apart: the chart follows the pen at a fraction of the cost. A finished drawing is read in full."""
-    with said_in_one_sentence(lang), workload.counted():
-        return classifier.read_number(picture, cut=not live)
+def read_drawn(picture: bytes, lang: str, live: bool = False):
+    """Read a drawing page.js sent (a PNG's bytes, no larger than a canvas: DRAWING_PIXELS), decoded once: the
+    reading and the decoded picture. While the pen moves (`live`), touching strokes are not cut apart: the chart
+    follows the pen at a fraction of the cost. A finished drawing is read in full."""
+    with said_in_one_sentence(lang):
+        image = load(picture, max_pixels=DRAWING_PIXELS)
+        return classifier.read_number(image, cut=not live), image
 
 
 def page_language(request: gr.Request | None) -> str:
@@ -246,13 +252,19 @@ def inside_view(model_input: np.ndarray | None, lang: str) -> dict:
 
 
 def drawn_picture(drawn: str | None, lang: str) -> bytes | None:
-    """The drawing the page last showed an answer for, from the hidden `drawn` box page.js fills after each answer:
-    its PNG, or None when the canvas was empty; a gr.Error sentence if the box holds anything else."""
+    """The drawing the page last showed an answer for, named by the key read_drawing handed out with that answer,
+    which page.js puts in the hidden `drawn` box: its PNG as the server read it, or None when the canvas was empty;
+    a gr.Error sentence for anything else (a key the server no longer keeps, or never gave)."""
     try:
-        picture = json.loads(drawn)["picture"]
-        return None if picture is None else image_bytes(picture)
-    except (ValueError, TypeError, KeyError, gr.Error):
-        raise gr.Error(say(lang, "nothing_to_correct"), print_exception=False) from None
+        key = json.loads(drawn)["key"]
+    except (ValueError, TypeError, KeyError):
+        key = False
+    if key is None:
+        return None
+    picture = drawings.get(key)
+    if picture is None:
+        raise gr.Error(say(lang, "nothing_to_correct"), print_exception=False)
+    return picture
 
 
 def on_inside(is_open: bool, model_input: np.ndarray | None, drawn: str | None = None,
@@ -279,17 +291,21 @@ def read_drawing(data_url: str, inside: bool, live: bool = False, yours: str | N
     queue: about 5 ms, 8 for a finished drawing, 12 with the inside view. Every answer says how long the page waits
     before its next live reading ("next_ms", from how busy the server is); a live reading while every CPU is
     reading is declined at once: {"busy": true} (webpage/readings.py)."""
-    if live and workload.full():
-        return {"busy": True, "next_ms": max(BUSY_MS, live_pace.next_ms())}
     lang = page_language(request)
     picture = image_bytes(data_url)
-    reading = read_drawn(picture, lang, live)
+    reading, image = read_drawn(picture, lang, live)
     answer = chart_reading(reading, yours) | {"next_ms": live_pace.next_ms()}
     if inside:
         answer["inside"] = inside_view(reading.digits[0].model_input if reading.digits else None, lang)
     if not live:
-        answer["page"] = show(reading, picture, lang, charts=False).words_and_pictures(lang)
+        answer["page"] = show(reading, image, lang, charts=False).words_and_pictures(lang)
+        answer["key"] = drawings.add(picture) if reading.digits else None  # what a correction names
     return answer
+
+
+def declined() -> dict:
+    """The answer to a live reading while every worker reads: no reading, and a longer wait before the next."""
+    return {"busy": True, "next_ms": max(BUSY_MS, live_pace.next_ms())}
 
 
 def on_upload(path: str | None, is_open: bool, yours: str | None = None, request: gr.Request | None = None):
@@ -311,6 +327,9 @@ def on_correct(label: str | None, picture: bytes | str | None, drawn: str | None
         picture = drawn_picture(drawn, lang)
     if picture is None:
         raise gr.Error(say(lang, "nothing_to_correct"), print_exception=False)
+    if request is not None and not (page_corrections.take(request.session_hash)
+                                    and address_corrections.take(addresses.of(request))):
+        raise gr.Error(say(lang, "corrections_quota"), print_exception=False)
     try:
         data = picture if isinstance(picture, bytes) else Path(picture).read_bytes()
     except OSError:
@@ -329,7 +348,7 @@ def on_train(kernel, norm, pool, width, optimizer, lr, epochs, images, request: 
     line first when another run is going."""
     choices = dict(kernel=kernel, norm=norm, pool=pool, width=width, optimizer=optimizer, lr=lr, epochs=epochs,
                    images=images)
-    yield from train_tab.train(choices, request.session_hash, page_language(request))
+    yield from train_tab.train(choices, request.session_hash, addresses.of(request), page_language(request))
 
 
 def on_train_stop(request: gr.Request) -> None:
@@ -343,7 +362,8 @@ def on_leave(request: gr.Request) -> None:
 
 
 def file_path(image: gr.FileData | str) -> str:
-    return image["path"] if isinstance(image, dict) else image
+    """The path of a file uploaded with the call; one sentence for any other (webpage/uploads.py)."""
+    return uploaded(image)
 
 
 def probabilities(image) -> dict[str, float]:
@@ -386,6 +406,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--queue-size", type=int, default=QUEUE_SIZE,
                         help=f"requests that may wait for a worker before visitors are told to try again "
                              f"(default {QUEUE_SIZE})")
+    parser.add_argument("--trusted-proxy", nargs="+", default=[], metavar="ADDRESS",
+                        help="a balancer in front of this copy (its address as this copy sees it): a visitor's "
+                             "address comes from its X-Forwarded-For (default: none, the connection's own address)")
     return parser.parse_args(argv)
 
 
@@ -394,7 +417,10 @@ classifier = load_classifier(ARGS.checkpoint)
 article = load_classifier(ARTICLE_CHECKPOINT)
 corrections = Corrections(ARGS.collect, classifier.path, ARGS.collect_limit) if ARGS.collect else None
 train_tab = TrainTab()
-workload, live_pace = Workload(usable_cpus()), LivePace()
+live_pace, addresses = LivePace(), Addresses(ARGS.trusted_proxy)
+readings = FairShare(usable_cpus())  # the drawing route's workers, each visitor in turn (webpage/fair_share.py)
+drawings = Drawings()  # finished drawings the page answered, by the key a correction or the inside view names
+page_corrections, address_corrections = Quota(CORRECTIONS_PER_PAGE), Quota(CORRECTIONS_PER_ADDRESS)
 torch.set_num_threads(TORCH_THREADS)
 ARTICLE_CHART = '<div class="answer"></div><div class="bars"></div>'  # page.js fills both in
 
@@ -515,10 +541,12 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
     inside_accordion.collapse(lambda: False, outputs=inside_open, **private)
     page["reading"].change(None, inputs=page["reading"], js=in_page("showReading"), **private)
     inside.change(None, inputs=inside, js=in_page("showInside"), **private)
-    # Each visitor's run streams its progress; up to WAITING visitors wait in line (webpage/training.py) apart
-    # from the page's other events. Stop and a closed page reach the run through the visitor's session.
+    # Each visitor's run streams its progress; a few visitors wait in line (webpage/training.py), the others are
+    # told at once that it is full: the event never waits in Gradio's queue (no concurrency limit), so calls of it
+    # cannot fill the queue that uploads and the API share. Stop and a closed page reach the run through the
+    # visitor's session.
     train_start.click(on_train, inputs=list(choice.values()), outputs=[tab[f.name] for f in fields(TabView)],
-                      concurrency_limit=WAITING, concurrency_id="train", show_progress="minimal",
+                      concurrency_limit=None, concurrency_id="train", show_progress="minimal",
                       show_progress_on=tab["progress"], api_name="train", api_visibility="undocumented")
     train_stop.click(on_train_stop, queue=False, **private)
     demo.unload(on_leave)
@@ -543,7 +571,8 @@ def launch(args: argparse.Namespace) -> None:
             demo.launch(server_name=args.host, server_port=args.port, share=args.share, max_file_size=MAX_FILE_BYTES,
                         show_error=False, prevent_thread_lock=True, quiet=True, state_session_capacity=SESSIONS,
                         i18n=I18N, css=PAGE_CSS,
-                        app_kwargs={"routes": [drawing_route(read_drawing)],
+                        app_kwargs={"routes": [drawing_route(read_drawing, readings, declined, addresses),
+                                               health_route()],
                                     "middleware": [Middleware(BodyLimit, limit=MAX_REQUEST_BYTES),
                                                    Middleware(ForgetFinished, queue=lambda: demo._queue)]})
     except OSError as exc:

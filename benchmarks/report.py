@@ -38,6 +38,7 @@ BENCHMARKS: dict[str, list[str]] = {
     "numbers": ["-m", "benchmarks.read_numbers", "--n", "2000"],
     "uncertainty": ["-m", "benchmarks.uncertainty", "--n", "300"],
     "hostile": ["-m", "benchmarks.hostile"],
+    "public-link": ["-m", "benchmarks.public_link"],
     "latency": ["-m", "benchmarks.latency"],
     "stroke": ["-m", "benchmarks.stroke_latency"],
     "stroke-inside-open": ["-m", "benchmarks.stroke_latency", "--inside-open", "--wiring", "live", "before"],

@@ -30,20 +30,21 @@ def free_port() -> int:
 
 
 def start_app(*args: str, env: dict | None = None, timeout: float = 90, command: tuple[str, ...] = ("app.py",),
-              cpus: set[int] | None = None):
+              cpus: set[int] | None = None, log: Path | None = None):
     """Start `python app.py` (or `python *command*`) on a free port, on the CPUs `cpus` only if given (as `taskset`
-    pins it); return (process, url) once it serves."""
+    pins it), what it prints into the file `log` if given; return (process, url) once it serves."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, *command, "--port", str(port), *args], cwd=ROOT, env={**os.environ, **(env or {})},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        stdout=subprocess.PIPE if log is None else log.open("w"), stderr=subprocess.STDOUT, text=True,
         preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
     )
     url = f"http://127.0.0.1:{port}"
     if answers(url, process, timeout):
         return process, url
     if process.poll() is not None:
-        raise AppDidNotStart(f"{' '.join(command)} exited with {process.returncode}: {process.stdout.read()}")
+        printed = log.read_text() if log is not None else process.stdout.read()
+        raise AppDidNotStart(f"{' '.join(command)} exited with {process.returncode}: {printed}")
     process.kill()
     raise AppDidNotStart(f"{' '.join(command)} did not serve {url} within {timeout} s")
 
@@ -59,14 +60,16 @@ def app_at(commit: str) -> tuple[str, ...]:
     return (str(folder / "app.py"),)
 
 
-def start_balancer(copies: list[str], timeout: float = 30) -> tuple[subprocess.Popen, str]:
-    """HAProxy with deploy/haproxy.cfg in front of two running copies (their URLs), on a free port; return
-    (process, url) once it serves the page."""
+def start_balancer(copies: list[str], timeout: float = 30, env: dict | None = None,
+                   config: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """HAProxy with deploy/haproxy.cfg (or `config`) in front of two running copies (their URLs), on a free port, its
+    other settings from `env` (HEADERS_TIMEOUT, ADDRESS_RATE, ...) or the file's defaults; return (process, url) once
+    it serves the page."""
     haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
     ports = {f"COPY{i}": url.rsplit(":", 1)[1] for i, url in enumerate(copies, start=1)}
     port = free_port()
-    process = subprocess.Popen([haproxy, "-db", "-f", str(ROOT / "deploy" / "haproxy.cfg")],
-                               env={**os.environ, **ports, "PORT": str(port)}, stdout=subprocess.PIPE,
+    process = subprocess.Popen([haproxy, "-db", "-f", str(config or ROOT / "deploy" / "haproxy.cfg")],
+                               env={**os.environ, **ports, "PORT": str(port), **(env or {})}, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     if not answers(f"{url}/config", process, timeout):

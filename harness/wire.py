@@ -72,17 +72,19 @@ def page_event(url: str, event: Event, text: str, timeout: float = 30, session: 
                 timeout)
 
 
-def drawn_box(picture: str | None) -> str:
+def drawn_box(key: str | None) -> str:
     """What page.js puts in the page's hidden #drawn box once a drawing is answered, as far as the server reads it
-    (a correction, the inside view): the drawing (a PNG data URL; None for an empty canvas)."""
-    return json.dumps({"picture": picture})
+    (a correction, the inside view): the key the server gave the drawing with its answer (None for an empty canvas)."""
+    return json.dumps({"key": key})
 
 
-def read_drawing(url: str, picture: str, inside: bool = False, timeout: float = 30, live: bool = False) -> Outcome:
+def read_drawing(url: str, picture: str, inside: bool = False, timeout: float = 30, live: bool = False,
+                 page: str | None = None) -> Outcome:
     """Ask the page's own `read_drawing` route (webpage/drawing_route.py) for its answer to a canvas PNG (a data
     URL), as page.js does: `inside`, with the inside view, as when it is open; `live`, a drawing still in progress
-    (the finished drawing by default)."""
-    return _post(f"{url}{READ_DRAWING}", {"data": [picture, inside, live, ""]}, timeout)
+    (the finished drawing by default); from the page named `page` (a new one by default)."""
+    return _post(f"{url}{READ_DRAWING}", {"data": [picture, inside, live, ""],
+                                          "session_hash": page or secrets.token_hex(8)}, timeout)
 
 
 def _run(url: str, name: str, body: dict, timeout: float) -> Outcome:
@@ -136,7 +138,7 @@ def api_call(url: str, api_name: str, value, timeout: float = 30) -> Outcome:
 
 
 def _kind_of(status: int) -> str:
-    return {413: "refused", 503: "busy"}.get(status, "failed")
+    return {413: "refused", 429: "refused", 503: "busy"}.get(status, "failed")
 
 
 def oversized(url: str, size: int, route: str = f"{API}/queue/join", chunked: bool = False,

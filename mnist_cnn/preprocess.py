@@ -11,6 +11,7 @@ named steps, each usable and testable on its own:
 
 import io
 import os
+import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,24 @@ UNNAMED = "The image"
 
 MAX_PIXELS = 50_000_000
 """Images with more pixels than this (about 7000x7000) are refused before decoding."""
+
+DECODE_PIXELS = 16_000_000
+"""The most pixels a picture is decoded at, known from its header before any pixel is: 64 MB as Pillow keeps them (4
+bytes a pixel). A JPEG is decoded reduced (1/2 to 1/8 of its size, in the decoder itself) and counts at that size,
+so a 50-megapixel phone photo is read; another format over this is refused at once (a 12-megapixel PNG is read)."""
+
+DRAWING_PIXELS = 1_000_000
+"""The most pixels a drawing sent by the page may have (the page sends its 280x280 canvas at half size): the
+drawing's route asks `load` for no more, so a picture far larger than a canvas is refused before it is decoded."""
+
+LARGE_PIXELS = 2_000_000
+"""A picture decoded at more pixels than this is large: it waits for one of LARGE_DECODES slots (at most
+LARGE_WAIT_S, else one sentence: the server is busy) and is reduced to working size before the slot is given back,
+so large pictures hold at most LARGE_DECODES x 128 MB at once, however many are sent (one at a time: two at once
+raised a server's peak memory by 190-240 MB with a dozen 16-megapixel PNGs sent at once, one by about 125)."""
+LARGE_DECODES = 1
+LARGE_WAIT_S = 0.25
+_large_decodes = threading.BoundedSemaphore(LARGE_DECODES)
 
 WORK_SIZE = 256
 """Large images are shrunk so their longer side is about this before the pixel-level steps."""
@@ -64,28 +83,29 @@ STROKE_RATIO = 0.12
 ImageSource = str | os.PathLike | bytes | Image.Image | np.ndarray
 
 
-def load(source: ImageSource) -> Image.Image:
-    """Open a file path, bytes, PIL image or numpy array as a PIL image, refusing what is too big or not an image."""
+def load(source: ImageSource, max_pixels: int = MAX_PIXELS) -> Image.Image:
+    """Open a file path, bytes, PIL image or numpy array as a PIL image, refusing what is too big (over `max_pixels`,
+    from the header, before decoding) or not an image."""
     if isinstance(source, Image.Image):
         image = source
     elif isinstance(source, np.ndarray):
         return Image.fromarray(array_to_uint8(source))
     elif isinstance(source, (bytes, bytearray)):
-        image = open_bytes(bytes(source), UNNAMED)
+        image = open_bytes(bytes(source), UNNAMED, max_pixels)
     elif isinstance(source, (str, os.PathLike)):
         path = Path(source)
         if not path.is_file():
             raise InputError(f"{path} is not a file.", "not_a_file", name=str(path))
         if path.stat().st_size > MAX_FILE_BYTES:
             raise too_large(path.name)
-        image = open_bytes(path.read_bytes(), path.name)
+        image = open_bytes(path.read_bytes(), path.name, max_pixels)
     else:
         raise InputError(f"Cannot read an image from a {type(source).__name__}.")
-    check_pixel_count(*image.size)
+    check_pixel_count(*image.size, max_pixels)
     return image
 
 
-def open_bytes(data: bytes, name: str) -> Image.Image:
+def open_bytes(data: bytes, name: str, max_pixels: int = MAX_PIXELS) -> Image.Image:
     """Decode image bytes with PIL; one clear sentence when they are empty, truncated or not an image."""
     if not data:
         raise InputError(f"{name} is empty (0 bytes).", "empty", name=name)
@@ -95,8 +115,8 @@ def open_bytes(data: bytes, name: str) -> Image.Image:
         with warnings.catch_warnings():  # sizes are checked just below, with a clearer message
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
-        check_pixel_count(*image.size)
-        image.load()
+        check_pixel_count(*image.size, max_pixels)
+        image = decoded(image, name)
     except InputError:
         raise
     except Image.DecompressionBombError:
@@ -111,17 +131,46 @@ def open_bytes(data: bytes, name: str) -> Image.Image:
     return image
 
 
+def decoded(image: Image.Image, name: str) -> Image.Image:
+    """Decode an opened image within DECODE_PIXELS: a JPEG reduced in its decoder to no less than twice WORK_SIZE; a
+    large picture (LARGE_PIXELS) in one of LARGE_DECODES slots and brought to 8 bits and near twice WORK_SIZE before
+    the slot is given back (its EXIF orientation kept for `upright`)."""
+    if image.format == "JPEG":
+        image.draft(image.mode, (2 * WORK_SIZE, 2 * WORK_SIZE))
+    if image.width * image.height > DECODE_PIXELS:
+        megapixels = DECODE_PIXELS // 1_000_000
+        raise InputError(f"{name} is {image.width}x{image.height} pixels; pictures other than JPEG are read up to "
+                         f"{megapixels} megapixels.", "decode_too_many", name=name, width=image.width,
+                         height=image.height, megapixels=megapixels)
+    if image.width * image.height <= LARGE_PIXELS:
+        image.load()
+        return image
+    if not _large_decodes.acquire(timeout=LARGE_WAIT_S):
+        raise InputError("The server is reading other large pictures just now; please send yours again in a "
+                         "moment.", "busy_decoding")
+    try:
+        image.load()
+        small = shrink(standard_mode(image), 2 * WORK_SIZE)
+        if "exif" in image.info:
+            small.info["exif"] = image.info["exif"]
+        if small is not image:
+            image.close()  # its pixels go now, before the slot does, not when the caller lets go of it
+    finally:
+        _large_decodes.release()
+    return small
+
+
 def too_large(name: str) -> InputError:
     megabytes = MAX_FILE_BYTES // 2**20
     return InputError(f"{name} is larger than {megabytes} MB; please send a smaller image.", "too_large", name=name,
                       megabytes=megabytes)
 
 
-def check_pixel_count(width: int, height: int) -> None:
+def check_pixel_count(width: int, height: int, max_pixels: int = MAX_PIXELS) -> None:
     if width < 1 or height < 1:
         raise InputError("The image has no pixels.", "no_pixels")
-    if width * height > MAX_PIXELS:
-        megapixels = MAX_PIXELS // 1_000_000
+    if width * height > max_pixels:
+        megapixels = max_pixels // 1_000_000
         raise InputError(f"The image is {width}x{height} pixels; the limit is {megapixels} megapixels.",
                          "too_many_pixels", width=width, height=height, megapixels=megapixels)
 
@@ -176,9 +225,13 @@ def standard_mode(image: Image.Image) -> Image.Image:
     """Convert any PIL mode (palette, CMYK, 16-bit, 1-bit ...) to L, LA, RGB or RGBA."""
     if image.mode in ("L", "LA", "RGB", "RGBA"):
         return image
-    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        pixels = np.asarray(image, dtype=np.float64)
-        peak = 65535.0 if image.mode.startswith("I;16") or pixels.max() > 255 else 255.0
+    if image.mode.startswith("I;16"):  # 16 bits to 8, a band of rows at a time: no wide copy of a large picture
+        bands = [(np.asarray(image.crop((0, top, image.width, min(image.height, top + 256))), np.uint16) // 257)
+                 .astype(np.uint8) for top in range(0, image.height, 256)]
+        return Image.fromarray(np.vstack(bands))
+    if image.mode in ("I", "F"):
+        pixels = np.asarray(image, dtype=np.float32)
+        peak = 65535.0 if pixels.max() > 255 else 255.0
         return Image.fromarray(np.clip(pixels / peak * 255.0, 0, 255).astype(np.uint8))
     has_alpha = image.mode in ("PA", "La") or "transparency" in image.info or image.mode.endswith("A")
     return image.convert("RGBA" if has_alpha else "RGB")

@@ -2,6 +2,7 @@
 
 import base64
 import io
+import json
 import os
 import re
 import subprocess
@@ -14,7 +15,7 @@ from PIL import Image, ImageDraw
 
 from harness.people import stroke_digit
 from harness.server import OFFLINE, start_app, stop_app
-from webpage.readings import BUSY_MS, LIVE_MS, SLOWEST_MS
+from webpage.readings import LIVE_MS, SLOWEST_MS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -159,7 +160,7 @@ def test_page_shows_the_hint_for_an_empty_canvas():
     answer = app.read_drawing(url, False)
     assert LIVE_MS <= answer.pop("next_ms") <= SLOWEST_MS  # how long the page waits before its next live reading
     assert answer == {"number": "", "unsure": False, "digits": [],
-                      "article": {"number": "", "unsure": False, "digits": []}, "page": hint}
+                      "article": {"number": "", "unsure": False, "digits": []}, "page": hint, "key": None}
     assert app.read_drawing(url, True)["inside"] == {"pictures": {}, "moved": "", "units": None}  # an empty view
     assert "page" not in app.read_drawing(url, False, True)  # the pen still moves: the chart alone
 
@@ -370,7 +371,7 @@ def test_a_correction_and_the_inside_view_are_about_the_last_drawing_until_an_up
     import app
     from harness.wire import drawn_box
 
-    drawn = drawn_box(underlined_23())  # as page.js fills the hidden box
+    drawn = drawn_box(app.read_drawing(underlined_23(), False)["key"])  # as page.js fills the hidden box
     current = app.on_inside(True, None, drawn)
     assert current["units"]["head"].startswith("The network answers 2")  # the drawing's first digit
     path = tmp_path / "seven.png"
@@ -384,19 +385,7 @@ def test_a_correction_and_the_inside_view_are_about_the_last_drawing_until_an_up
     app.on_correct("4", shown["picture"], drawn)
     app.on_correct("1", shown["picture"], shown["drawn"])
     assert [(answer["number"], label) for *_, answer, label in kept] == [("23", "4"), ("7", "1")]
-    for box in ('{"picture": null}', "not JSON", '{"picture": "data:image/png;base64,!!"}'):
+    for box in (drawn_box(None), "not JSON", drawn_box("a key the server never gave"),
+                json.dumps({"picture": underlined_23()})):  # a picture sent back instead of a key is not read
         with pytest.raises(app.gr.Error, match="no answer to correct"):
-            app.on_correct("4", shown["picture"], box)  # an empty canvas, or anything but page.js's JSON
-
-
-def test_a_busy_server_declines_readings_of_a_drawing_in_progress_but_never_a_finished_one(monkeypatch):
-    import app
-
-    url = "data:image/png;base64," + base64.b64encode(
-        (ROOT / "examples" / "drawn_7.png").read_bytes()).decode()
-    monkeypatch.setattr(app.workload, "now", app.workload.limit)  # every CPU busy reading
-    declined = app.read_drawing(url, False, True)
-    assert declined["busy"] and declined["next_ms"] >= BUSY_MS and "digits" not in declined
-    assert app.read_drawing(url, False)["number"] == "7"
-    monkeypatch.setattr(app.workload, "now", app.workload.limit - 1)
-    assert app.read_drawing(url, False, True)["number"] == "7"
+            app.on_correct("4", shown["picture"], box)  # an empty canvas, or anything but a key the server gave

@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from webpage.body_limit import BodyLimit
+from webpage.body_limit import TOO_MANY_VALUES, BodyLimit
 
 LIMIT = 1000
 
@@ -55,3 +55,36 @@ def test_a_chunked_body_is_refused_once_it_passes_the_limit(client):
     assert response.status_code == 413
     assert "not read" in json.loads(response.text)["error"]
     assert client.seen == []
+
+
+def big_client(seen: list) -> TestClient:
+    """An app like `client`'s that takes bodies of 100 times the limit."""
+
+    async def echo(request):
+        seen.append(len(await request.body()))
+        return JSONResponse({})
+
+    return TestClient(Starlette(routes=[Route("/", echo, methods=["POST"])],
+                                middleware=[Middleware(BodyLimit, limit=100 * LIMIT)]))
+
+
+def test_a_json_body_of_many_values_or_deep_nesting_is_refused_unparsed_and_a_large_string_is_not():
+    seen = []
+    with big_client(seen) as client:
+        for body in (b"[" + b"0," * 20_000 + b"0]", b"[" * 300 + b"]" * 300):
+            response = client.post("/", content=body, headers={"Content-Type": "application/json"})
+            assert response.status_code == 400 and response.json()["error"] == TOO_MANY_VALUES
+            response = client.post("/", content=(body[i:i + 100] for i in range(0, len(body), 100)))  # chunked
+            assert response.status_code == 400
+        picture = b'{"data": ["data:image/png;base64,' + b"A" * 90 * LIMIT + b'"]}'
+        assert client.post("/", content=picture).status_code == 200  # one long string: a picture
+    assert seen == [len(picture)]
+
+
+def test_an_upload_is_not_counted_and_chunked_is_read_whatever_its_case():
+    seen = []
+    with big_client(seen) as client:
+        assert client.post("/", files={"files": ("a.txt", b"," * 50 * LIMIT)}).status_code == 200
+        request = client.build_request("POST", "/", content=pieces(200 * LIMIT))
+        request.headers["Transfer-Encoding"] = "Chunked"
+        assert client.send(request).status_code == 413

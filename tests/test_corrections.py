@@ -18,6 +18,7 @@ from mnist_cnn.config import CORRECTION_COLUMNS, CORRECTIONS_FILE, DEFAULT_CHECK
 from mnist_cnn.errors import MnistCnnError
 from mnist_cnn.extra_data import read_labelled
 from webpage.corrections import Corrections, Full
+from webpage.text import ENGLISH, say
 
 
 def png_of(digit: int, seed: int = 0) -> bytes:
@@ -98,12 +99,15 @@ def test_eight_visitors_correcting_at_once_lose_nothing_and_the_cap_holds(tmp_pa
         correct = page_event_named(url, "on_correct")
         failures = []
 
+        sessions = [secrets.token_hex(8) for _ in range(8)]
+
         def visitor(digit: int) -> None:
-            session = secrets.token_hex(8)
+            session = sessions[digit]
             picture = data_url(png_of(digit, seed=digit))
             for _ in range(50):
-                shown = read_drawing(url, picture)
-                kept = page_event(url, correct, str(digit), session=session, others=[None, drawn_box(picture)])
+                shown = read_drawing(url, picture, page=session)
+                key = shown.detail[0]["key"] if shown.kind == "answer" else None
+                kept = page_event(url, correct, str(digit), session=session, others=[None, drawn_box(key)])
                 if shown.kind != "answer" or kept.kind != "answer":
                     failures.append((shown, kept))
 
@@ -118,8 +122,13 @@ def test_eight_visitors_correcting_at_once_lose_nothing_and_the_cap_holds(tmp_pa
         assert sorted(int(row["label"]) for row in table) == sorted(list(range(8)) * 50)
         assert all(Path(row["drawing"]).is_file() and row["timestamp"] and row["checkpoint"] for row in table)
         assert len(read_labelled(folder).labels) == 400  # none torn
-        refused = page_event(url, correct, "3", others=[None, drawn_box(data_url(png_of(3)))])
+        key = read_drawing(url, data_url(png_of(3))).detail[0]["key"]
+        refused = page_event(url, correct, "3", others=[None, drawn_box(key)])
         assert refused.kind == "error"
         assert refused.detail == "The corrections folder is full; this correction was not kept."
+        again = page_event(url, correct, "3", session=sessions[0], others=[None, drawn_box(key)])
+        assert again.kind == "error" and again.detail == say(ENGLISH, "corrections_quota")  # the page's quota
+        sent_back = page_event(url, correct, "3", others=[None, json.dumps({"picture": data_url(png_of(3))})])
+        assert sent_back.kind == "error" and "no answer to correct" in sent_back.detail  # only what it read
     finally:
         stop_app(process)

@@ -5,12 +5,14 @@ the other copy."""
 import os
 import shutil
 
+import httpx
 import numpy as np
 import pytest
 from playwright.sync_api import expect
 
 from harness.page import CHROMIUM_FLAGS, draw_digit, open_page, wait_for_label
 from harness.people import stroke_digit
+from harness.public_link import slow_headers
 from harness.server import start_app, start_balancer, stop_app
 from tests.conftest import unavailable
 
@@ -18,12 +20,14 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def balanced():
-    """Two copies of the app and HAProxy in front of them: (balancer URL, {cookie value: copy process})."""
+def balanced(request):
+    """Two copies of the app and HAProxy in front of them: (balancer URL, {cookie value: copy process}); the
+    balancer's settings from the test's `balancer` mark, if any."""
     if not (shutil.which("haproxy") or os.path.exists("/usr/sbin/haproxy")):
         unavailable("no HAProxy found: apt-get install -y haproxy")
-    copies = [start_app(), start_app()]
-    balancer, url = start_balancer([url for _, url in copies])
+    copies = [start_app("--trusted-proxy", "127.0.0.1"), start_app("--trusted-proxy", "127.0.0.1")]
+    settings = request.node.get_closest_marker("balancer")
+    balancer, url = start_balancer([url for _, url in copies], env=settings.kwargs if settings else None)
     try:
         yield url, {f"copy{i}": process for i, (process, _) in enumerate(copies, start=1)}
     finally:
@@ -60,3 +64,13 @@ def test_a_page_and_an_api_client_through_the_balancer_and_a_copy_lost(balanced,
         browser.close()
     probabilities = Client(url, verbose=False).predict(handle_file(str(seven)), api_name="/predict")
     assert max(probabilities, key=probabilities.get) == "7"  # a new API client, on the copy left
+
+
+@pytest.mark.balancer(HEADERS_TIMEOUT="2s", ADDRESS_RATE="60")
+def test_the_balancer_closes_slow_headers_and_refuses_an_address_past_its_rate(balanced):
+    url, _ = balanced
+    open_for = slow_headers(url, connections=20, limit_s=15)
+    assert max(open_for) < 6, open_for  # closed once their headers are late (old config: all open after 48 s)
+    with httpx.Client(timeout=10) as client:
+        statuses = [client.get(f"{url}/healthz").status_code for _ in range(100)]
+    assert statuses[:20] == [200] * 20 and 429 in statuses[-20:]  # (the balancer's own start asked a few)

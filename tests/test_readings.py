@@ -2,7 +2,7 @@
 
 import pytest
 
-from webpage.readings import BUSY_CORES, LIVE_MS, LOOK_S, SLOWEST_MS, LivePace, Workload
+from webpage.readings import BUSY_CORES, LIVE_MS, LOOK_S, SLOWEST_MS, LivePace
 
 
 class Clocks:
@@ -46,18 +46,6 @@ def test_the_live_pace_settles_where_the_crowd_uses_what_it_allows():
         clocks.run(LOOK_S, demand * LIVE_MS / wait)
         wait = pace.next_ms()
     assert wait == pytest.approx(3 * LIVE_MS, rel=0.05)  # a third of the readings: as busy as allowed
-
-
-def test_the_workload_is_full_while_as_many_readings_run_as_it_allows():
-    workload = Workload(2)
-    with workload.counted():
-        assert not workload.full()
-        with workload.counted():
-            assert workload.full()
-        assert not workload.full()
-    with pytest.raises(RuntimeError), workload.counted():
-        raise RuntimeError("a reading that failed")
-    assert workload.now == 0  # a failed reading is counted out too
 
 
 def test_a_copy_pinned_to_one_cpu_reads_as_if_it_had_one():

@@ -44,7 +44,7 @@ def test_each_visitor_has_one_network_under_a_key_of_its_own_and_it_goes_with_th
 
 def test_a_choice_the_tab_does_not_offer_gets_one_sentence_and_starts_nothing():
     tab = TrainTab()
-    shown = list(tab.train(TAB_DEFAULTS | {"epochs": 99}, "a", CHINESE))
+    shown = list(tab.train(TAB_DEFAULTS | {"epochs": 99}, "a", "address", CHINESE))
     assert len(shown) == 1 and "刷新页面" in shown[0][0] and tab.line.tickets == []
     assert len(shown[0]) == len(TabView().values())
 
@@ -65,6 +65,62 @@ def test_without_mnist_the_tab_says_so_in_one_sentence_and_the_line_is_free(tmp_
     for name, value in OFFLINE.items():
         monkeypatch.setenv(name, value)
     tab = TrainTab()
-    shown = [view[0] for view in tab.train(dict(TAB_DEFAULTS), "a", ENGLISH)]
+    shown = [view[0] for view in tab.train(dict(TAB_DEFAULTS), "a", "address", ENGLISH)]
     assert "Starting" in shown[0] and shown[-1].count(".") == 1 and "no copy of MNIST" in shown[-1]
     assert tab.line.tickets == []
+
+
+def test_one_place_per_page_a_share_per_address_and_a_full_line_refuses_at_once():
+    from webpage.training import ADDRESS_PLACES, LINE
+
+    line = Line()
+    assert isinstance(line.join("a", "school"), type(line.join("b", "home")))
+    assert line.join("a", "school") == "in_line_already"  # one place per page, however often it asks
+    for page in range(ADDRESS_PLACES - 1):
+        line.join(f"s{page}", "school")
+    assert line.join("another", "school") == "line_full_address"  # the rest of the line is for other addresses
+    for page in range(LINE - ADDRESS_PLACES - 1):
+        line.join(f"h{page}", f"home{page}")
+    assert len(line.tickets) == LINE and line.join("late", "elsewhere") == "line_full"
+
+
+def test_a_visitor_without_a_place_is_told_so_in_one_view_without_waiting():
+    tab = TrainTab()
+    for page in range(8):
+        tab.line.join(f"p{page}", f"address{page}")
+    views = list(tab.train(dict(TAB_DEFAULTS), "late", "anywhere", ENGLISH))
+    assert len(views) == 1 and "full" in views[0][0]
+
+
+def test_closing_a_running_visitors_stream_does_not_wait_for_the_training_process(monkeypatch):
+    import time
+
+    import webpage.training as training
+
+    class SlowToEnd:
+        """A run whose process takes seconds to end once stopped."""
+
+        def __init__(self, argv):
+            self.closed = False
+
+        def __iter__(self):
+            while True:
+                yield {"kind": "step", "epoch": 1, "epochs": 2, "step": 1, "steps": 10, "seconds": 1.0,
+                       "loss": 1.0, "accuracy": 0.5, "check_loss": 1.0, "check_accuracy": 0.5,
+                       "kernels": np.zeros((10, 10), np.uint8), "answers": []}
+
+        def stop(self):
+            pass
+
+        def close(self):
+            time.sleep(3)
+            self.closed = True
+
+    monkeypatch.setattr(training, "LiveRun", SlowToEnd)
+    tab = TrainTab()
+    views = tab.train(dict(TAB_DEFAULTS), "page", "address", ENGLISH)
+    next(views), next(views)  # starting, then a step of the curves
+    start = time.perf_counter()
+    views.close()  # what Gradio does on its event loop when the page is closed
+    assert time.perf_counter() - start < 0.5
+    assert tab.line.tickets == []  # the place is given up at once; the process is reaped on a thread of its own

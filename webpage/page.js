@@ -18,6 +18,9 @@
   // While the pen moves, every answer says how long to wait (from asking) before the next live reading: `next_ms`,
   // longer while the server is busy (webpage/readings.py), so a crowd gets fewer live answers, never a late final
   // one. A busy server may also decline a live reading (its answer says `busy`): then the wait is from now.
+  // The server shares its readings fairly among pages (webpage/fair_share.py): each request names this page
+  // (`session_hash`), and one past the page's share gets 429 with Retry-After; then the page waits that long and
+  // asks again, for the finished drawing too.
   const READ = new URL("read_drawing", location.href);  // the drawing's own route (webpage/drawing_route.py)
   let hooked = null;
   let drawing = false;
@@ -25,6 +28,8 @@
   let asking = false;  // a reading is in flight
   let stale = false;  // the drawing has changed since it was asked for
   let quietUntil = 0;  // no live reading before this moment (the server's pace)
+  let again = false;  // the finished drawing was refused (429): ask again at quietUntil
+  const PAGE = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, "0")).join("");
 
   // A chart: ten bars in the order 0 to 9 that stay in place, the winner marked, each with its percentage;
   // for a number, no bars. `#probabilities` shows the default network's reading, `#article-model` the article's
@@ -107,6 +112,12 @@
     request.open("POST", READ);
     request.setRequestHeader("Content-Type", "application/json");
     request.onload = () => {
+      if (request.status === 429) {  // past this page's share: wait as asked, then ask again
+        quietUntil = performance.now() + 1000 * (Number(request.getResponseHeader("Retry-After")) || 1);
+        stale = true;
+        again = !live;
+        return;
+      }
       if (request.status !== 200) {  // the server's one sentence on what went wrong, in the verdict's place
         if (!live) showPage({verdict: `### ${errorOf(request)}`}, null);  // the rest as it was
         return;
@@ -116,34 +127,37 @@
       if (answer.busy) return;  // a live reading the server had no time for: keep the chart, ask again later
       window.showReading(answer);
       if (answer.inside) window.showInside(answer.inside);
-      if (answer.page) showPage(answer.page, answer.digits.length ? drawn : null);
+      if (answer.page) showPage(answer.page, answer.key);
     };
     request.onloadend = () => {
       asking = false;
       if (!stale) return;
       if (drawing) whileDrawing();  // the pen still moves: at the server's pace
-      else read();  // the finished drawing: at once
+      else if (again) {  // the finished drawing, refused: once the server's wait is over
+        again = false;
+        later = setTimeout(() => { later = null; read(); }, Math.max(0, quietUntil - performance.now()));
+      } else read();  // the finished drawing: at once
     };
     // `drawing`: the pen is still moving, so the server reads without cutting touching strokes apart; `yours`: the
     // key of the network the visitor trained on the Train tab, if any
     const yours = document.querySelector("#your-model-key textarea");
-    request.send(JSON.stringify({data: [drawn, inside, live, yours ? yours.value : ""]}));
+    request.send(JSON.stringify({data: [drawn, inside, live, yours ? yours.value : ""], session_hash: PAGE}));
   };
   const errorOf = (request) => {
     try { return JSON.parse(request.responseText).error || request.statusText; } catch { return request.statusText; }
   };
-  // A finished drawing's answer for the page's components (`page`: app.py's SHOWN), and the drawing it answers
-  // (null for an empty canvas), which a correction or the inside view reads: into #drawn, whose change event runs
-  // pageOutputs in the browser.
-  const showPage = (page, drawn) => {
+  // A finished drawing's answer for the page's components (`page`: app.py's SHOWN), and the key the server gave the
+  // drawing it answers (null for an empty canvas), which a correction or the inside view names: into #drawn, whose
+  // change event runs pageOutputs in the browser.
+  const showPage = (page, key) => {
     const box = document.querySelector("#drawn textarea");
     if (!box) return;
-    box.value = JSON.stringify({...page, picture: drawn});
+    box.value = JSON.stringify({...page, key: key === undefined ? null : key});
     box.dispatchEvent(new Event("input", {bubbles: true}));
   };
   window.pageOutputs = (text) => {  // an upload empties #drawn: then nothing (Gradio leaves an output undefined as is)
     if (!text) return [];
-    const {picture, ...page} = JSON.parse(text);  // the page's values in the order of its outputs (app.py's SHOWN)
+    const {key, ...page} = JSON.parse(text);  // the page's values in the order of its outputs (app.py's SHOWN)
     return Object.values(page);
   };
   // The drawing as the chart reads it: a half-size PNG (a data URL), or null before the editor is there.

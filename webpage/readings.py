@@ -3,15 +3,15 @@
 While the pen moves, page.js asks for the drawing so far, one reading in flight, and waits as long as the last
 answer said (`next_ms`) before asking again. `LivePace` says how long: LIVE_MS while the server has time to spare,
 longer while it is busier than BUSY_CORES, so that a crowd's live charts take a bounded share of the server;
-finished drawings are always read at once. A live reading that still arrives while as many readings run as the
-process may use CPUs (`Workload`) is declined at once, and the page waits BUSY_MS.
+finished drawings are always read. A live reading that still arrives while every worker of the drawing's route is
+reading (as many as the process may use CPUs: webpage/fair_share.py) is declined at once, and the page waits
+BUSY_MS.
 """
 
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 LIVE_MS = 80
 """The shortest wait between a page's live readings (from asking for one to asking for the next): an idle
@@ -28,29 +28,6 @@ gets fewer live answers and its drawings cost less CPU, while the answers after 
 (`python -m benchmarks.crowd --before`, docs/PERFORMANCE.md); copies of the app use more cores (docs/DEPLOY.md)."""
 LOOK_S = 0.2
 """How often the pace is set again from the CPU time the process used since the last time."""
-
-
-class Workload:
-    """How many readings the server is working on now. `full()`: as many as it has CPUs, so a reading that can
-    wait (the drawing is still in progress) is better declined than queued behind the others."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit, self.now = limit, 0
-        self.lock = threading.Lock()
-
-    def full(self) -> bool:
-        return self.now >= self.limit
-
-    @contextmanager
-    def counted(self) -> Iterator[None]:
-        """Count one reading while it runs."""
-        with self.lock:
-            self.now += 1
-        try:
-            yield
-        finally:
-            with self.lock:
-                self.now -= 1
 
 
 class LivePace:

@@ -91,6 +91,8 @@ EN = {
     "nothing_to_correct": "Draw or upload a digit first: there is no answer to correct yet.",
     "picture_gone": "That picture is no longer on the server; draw or upload it again.",
     "corrections_full": "The corrections folder is full; this correction was not kept.",
+    "corrections_quota": ("You have sent as many corrections as one visitor may this hour; thank you, this one was "
+                          "not kept."),
     "unreadable": "{message}",
     "read_tab": "Read",
     "train_tab": "Train",
@@ -122,6 +124,10 @@ EN = {
     "train_progress": "Progress",
     "in_line": "Another visitor's network is training: you are number {place} in line. **Stop** leaves the line.",
     "left_line": "You left the line.",
+    "in_line_already": "This page already has a network training or a place in line; **Stop** it first.",
+    "line_full": "The line to train is full just now; please try again in a few minutes.",
+    "line_full_address": ("Your address already holds as many places in line as one address may; please try again "
+                          "once one of them has trained."),
     "starting": "Starting: reading MNIST.",
     "training": "Epoch {epoch} of {epochs}, step {step} of {steps}: {seconds} s.",
     "trained": "Trained in {seconds} s. Draw on the **Read** tab: your network's chart is beside the others.",
@@ -214,6 +220,7 @@ ZH = {
     "nothing_to_correct": "请先写或上传一个数字：还没有可以更正的回答。",
     "picture_gone": "这张图片已不在服务器上；请重新写或上传。",
     "corrections_full": "更正文件夹已满；这条更正没有保存。",
+    "corrections_quota": "你在这一小时内发送的更正已达到每位访客的上限；谢谢，这条没有保存。",
     "unreadable": "无法读取这张图片：{message}",  # when a sentence has no Chinese words of its own
     "read_tab": "识别",
     "train_tab": "训练",
@@ -244,6 +251,9 @@ ZH = {
     "train_progress": "进度",
     "in_line": "另一位访客的网络正在训练：你排在第 {place} 位。按 **停止** 离开队列。",
     "left_line": "你已离开队列。",
+    "in_line_already": "这个页面已经有一个网络在训练或在排队；请先按 **停止**。",
+    "line_full": "训练队列此刻已满；请几分钟后再试。",
+    "line_full_address": "你的网络地址在队列中占的位置已达上限；请等其中一个训练完再试。",
     "starting": "开始：正在读取 MNIST。",
     "training": "第 {epoch} 轮（共 {epochs} 轮），第 {step} 步（共 {steps} 步）：{seconds} 秒。",
     "trained": "训练完成，用时 {seconds} 秒。到 **识别** 页写字：你的网络的概率图在另外两个旁边。",
@@ -274,6 +284,8 @@ ZH = {
 
 ZH_INPUT_ERRORS = {
     "not_a_file": "{name}不是一个文件。",
+    "decode_too_many": "{name}有 {width}x{height} 个像素；JPEG 以外的图片最多读取 {megapixels} 百万像素。",
+    "busy_decoding": "服务器此刻正在读取其他大图片；请稍后再发送一次。",
     "too_large": "{name}超过 {megabytes} MB；请发送小一些的图片。",
     "empty": "{name}是空的（0 字节）。",
     "claims_too_many": "{name}声称的像素超过 {megapixels} 百万像素的上限。",

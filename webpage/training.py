@@ -1,6 +1,11 @@
 """The Train tab's side of the server: one run at a time (the others wait in line), what the tab shows as a run
 goes, and each visitor's trained network, kept for their session only.
 
+Its limits, for a tab that visitors use and scripts cannot take over: one run on the server at a time; LINE places
+in all (the run and those waiting), one per visitor's page and ADDRESS_PLACES per address, and a call beyond them is
+told so at once instead of waiting; a run ends after mnist_cnn.live.CAP_S seconds; a closed page's run is stopped
+and its process reaped on a thread of its own, so that nothing waits for it.
+
 The run itself is mnist_cnn.live's: `python -m mnist_cnn.train`'s recipe code in a process of its own.
 """
 
@@ -25,8 +30,10 @@ from webpage.text import say
 
 KEEP_NETWORKS = 16
 """Visitors' networks kept at once (about 2 MB each); beyond, the least recently trained goes first."""
-WAITING = 8
-"""Visitors who may wait in line at once (app.py's concurrency for the tab); more wait in Gradio's own queue."""
+LINE = 8
+"""Places in line: the run going and the visitors waiting for theirs; a visitor who finds it full is told so at once."""
+ADDRESS_PLACES = 4
+"""Places one address may hold (a class behind one router shares the rest of the line with everyone else)."""
 DOWNLOAD_NAME = "my-mnist-network.safetensors"
 CURVE_COLOURS = ("#2563eb", "#f97316")
 """The curves on the training images (blue) and on the held-out images (orange), as webpage/text.py's
@@ -38,6 +45,7 @@ class Ticket:
     """One visitor's place in the line: waiting, then running (`run`), until it leaves."""
 
     session: str
+    address: str = ""
     run: LiveRun | None = None
     left: bool = False
 
@@ -49,9 +57,17 @@ class Line:
         self.changed = threading.Condition()
         self.tickets: list[Ticket] = []
 
-    def join(self, session: str) -> Ticket:
+    def join(self, session: str, address: str = "") -> Ticket | str:
+        """A place in line, or why there is none: "in_line_already" (one per page), "line_full_address" (the
+        address holds ADDRESS_PLACES) or "line_full" (LINE in all)."""
         with self.changed:
-            self.tickets.append(ticket := Ticket(session))
+            if any(t.session == session for t in self.tickets):
+                return "in_line_already"
+            if len(self.tickets) >= LINE:
+                return "line_full"
+            if sum(t.address == address for t in self.tickets) >= ADDRESS_PLACES:
+                return "line_full_address"
+            self.tickets.append(ticket := Ticket(session, address))
             return ticket
 
     def place(self, ticket: Ticket) -> int:
@@ -185,13 +201,16 @@ class TrainTab:
         self.line = Line()
         self.networks = Networks()
 
-    def train(self, choices: dict, session: str, lang: str):
+    def train(self, choices: dict, session: str, address: str, lang: str):
         try:
             argv = argv_of(choices)
         except ValueError:
             yield TabView(progress=progress_html(say(lang, "not_a_choice"))).values()
             return
-        ticket = self.line.join(session)
+        ticket = self.line.join(session, address)
+        if isinstance(ticket, str):  # no place: said at once, nothing waits
+            yield TabView(progress=progress_html(say(lang, ticket))).values()
+            return
         folder = None
         try:
             place = self.line.place(ticket)
@@ -217,10 +236,10 @@ class TrainTab:
                 else:
                     folder = tempfile.mkdtemp(prefix="mnist-cnn-train-")
                     yield self.done_view(news, session, Path(folder), lang).values()
-        finally:
+        finally:  # Gradio runs this on its event loop when the page closes: the process is reaped elsewhere
             self.line.leave(ticket)
             if ticket.run is not None:
-                ticket.run.close()
+                threading.Thread(target=ticket.run.close, name="reap-run", daemon=True).start()
             if folder is not None:  # Gradio has its own copy of the download by now
                 shutil.rmtree(folder, ignore_errors=True)
 
