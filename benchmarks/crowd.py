@@ -3,14 +3,15 @@
     python -m benchmarks.crowd [--visitors 1 8 16 32 64] [--drawings 4] [--seconds 1.2] [--wiring live before]
                                [--in-a-row 300]
 
-Each visitor does what webpage/page.js and the page's own event do for a drawing (harness/visitors.py): the
-drawing so far to `read_drawing` while the pen moves, one answer in flight and at most one every 80 ms; at pen-up
-the whole drawing to `read_drawing` and to the page's event at once; a moment to look; the empty canvas. The
-visitors start a random moment apart within one stroke and draw `--drawings` digits each. Per crowd: pen-up to
-the chart's final answer and to the verdict (p50 / p95), the chart's answers while the pen moved (median per
-stroke), live readings the server declined while busy, failed requests, whether each visitor's chart ended on
-its own drawing's answer, and the server's CPU time per drawing and per reading (from /proc, the server process
-alone). The wirings, each on a fresh server, one after the other in the same run:
+Each visitor does what webpage/page.js does for a drawing (harness/visitors.py): the drawing so far to
+`read_drawing` while the pen moves, one answer in flight, at the pace the server's answers set (`next_ms`: at
+most one every 80 ms, fewer while the server is busy); at pen-up the whole drawing to `read_drawing`, whose answer
+carries the verdict (a page from before that also sent it to the page's event at the same moment); a moment to
+look; the empty canvas. The visitors start a random moment apart within one stroke and draw `--drawings` digits
+each. Per crowd: pen-up to the chart's final answer and to the verdict (p50 / p95), the chart's answers while
+the pen moved (median per stroke), live readings the server declined while busy, failed requests, whether each
+visitor's chart ended on its own drawing's answer, and the server's CPU time per drawing and per reading (from
+/proc, the server process alone). The wirings, each on a fresh server, one after the other in the same run:
 - live: this page (app.py);
 - before: the page as it was before this benchmark's work on crowds (commit BEFORE, or --before, run from git);
 - balanced: two copies of this page behind HAProxy (deploy/haproxy.cfg, docs/DEPLOY.md), each pinned to half the

@@ -58,12 +58,12 @@ def attack(name: str, url: str, pid: int, before: bool, seconds: float) -> str:
         finals = [f for f in seen["finals_ms"] if f != float("inf")]
         p50 = f"{statistics.median(finals):.0f} ms" if finals else "none answered"
         SUMMARY["flood"] = (f"{seen['flood'].get(429, 0) / max(1, sum(seen['flood'].values())) * 100:.0f} % of the "
-                            f"flood refused; another visitor's final answer p50 {p50}; health check "
-                            f"≤ {seen['worst_probe_s']:.2f} s")
+                            f"flood refused; another visitor's final answer p50 {p50}; /config "
+                            f"≤ {seen['worst_config_s']:.2f} s")
         return (f"flood: {count(str(s) for s, n in seen['flood'].items() for _ in range(n))} in {seconds:.0f} s; "
                 f"another visitor's final answer p50 {p50} ({len(seen['finals_ms'])} drawings, "
                 f"{len(seen['finals_ms']) - len(finals)} with errors); slowest health probe "
-                f"{seen['worst_probe_s']:.2f} s")
+                f"{seen['worst_probe_s']:.2f} s, slowest /config {seen['worst_config_s']:.2f} s")
     if name == "train":
         seen = train_calls(url, 72)
         return (f"72 calls: HTTP {count(map(str, seen['train_statuses']))}; then /predict_base64: {seen['api'].kind}"

@@ -12,7 +12,8 @@ answer to the whole drawing, even when it shows what was already there), and how
 chart changed while a stroke was being drawn, and (this page) whether the chart ended on the server's
 answer to the drawing as it ended (whatever the mouse managed to draw). With --inside-open, also how
 long after the chart's last answer the inside view showed the same drawing. The wirings:
-- live: this page (app.py): answers while the pen moves, the drawing's event off Gradio's queue;
+- live: this page (app.py): answers while the pen moves, on the drawing's own route (`read_drawing`) off Gradio's
+  queue, whose answer to a finished drawing carries the verdict;
 - before: the page as it was before live drawing (commit BEFORE, run from git): answers after each
   stroke, through the queue, and a second queued request per answer for the inside view;
 - gradio-default: Gradio's default sketchpad wiring (benchmarks/baseline_app.py).
@@ -20,10 +21,10 @@ With --pages N, N pages draw at the same time on one server, each in its own con
 visitors) of one headless Chromium; the server's CPU time per drawing is printed too. The mouse moves
 once per frame (`harness.page.FRAME`), as a browser hands a real mouse's moves to a page.
 With --replayed N (this page only), N more visitors draw at the same time without a browser: each sends
-over HTTP what page.js sends for a drawing (the drawing so far, half size, at most one answer in flight
-and one every LIVE_MS while the pen moves; the whole drawing to `read_drawing` and to the page's event
-when it ends; the empty canvas when it is cleared), so the server carries all the visitors while this
-machine renders only the measured pages' canvases.
+over HTTP what page.js sends for a drawing (the drawing so far, half size, one answer in flight, at the
+pace the server's answers set while the pen moves: `next_ms`, at most one every LIVE_MS; the whole drawing
+to `read_drawing`, whose answer carries the verdict, when it ends; the empty canvas when it is cleared), so
+the server carries all the visitors while this machine renders only the measured pages' canvases.
 """
 
 import argparse

@@ -156,8 +156,9 @@ async def _flood(url: str, in_flight: int, seconds: float, body: bytes, counts: 
 def flood(url: str, in_flight: int, seconds: float) -> dict:
     """One address keeps `in_flight` finished drawings in flight on the drawing's route for `seconds`, each
     connection sending its next as soon as the last is answered, naming no page, as a small script would; meanwhile
-    a visitor on a page of their own draws a digit after another (harness/visitors.py) and HEALTH is probed. The
-    flood's answers by status, the visitor's final answers (ms from pen-up) and the slowest probe."""
+    a visitor on a page of their own draws a digit after another (harness/visitors.py), and HEALTH and the page's
+    /config are probed. The flood's answers by status, the visitor's final answers (ms from pen-up) and the slowest
+    probe of each."""
     seven = (ROOT / "examples" / "drawn_7.png").read_bytes()
     body = json.dumps({"data": [data_url(seven), False, False, ""]}).encode()
     counts, finals, strokes = {}, [], Strokes([3, 7])
@@ -174,13 +175,13 @@ def flood(url: str, in_flight: int, seconds: float) -> dict:
                 finals.append(drawing.final_ms)
 
     drawer = threading.Thread(target=draw)
-    with Watch(url) as watch:
+    with Watch(url) as watch, Watch(url, probe="/config") as config:
         drawer.start()
         asyncio.run(_flood(url, in_flight, seconds, body, counts))
         stop.set()
         drawer.join()
     return {"flood": counts, "finals_ms": finals, "final_p50_ms": statistics.median(finals) if finals else None,
-            "worst_probe_s": watch.worst_s}
+            "worst_probe_s": watch.worst_s, "worst_config_s": config.worst_s}
 
 
 def train_event(url: str) -> tuple[int, int]:
@@ -259,8 +260,11 @@ def large_bodies(url: str) -> dict:
         time.sleep(0.3)
         for name, route, body in (("deep", READ_DRAWING, deep), ("array", READ_DRAWING, array),
                                   ("array to the queue", f"{API}/queue/join", array)):
-            answered = client.post(url + route, content=body, headers={"Content-Type": "application/json"})
-            answers[name] = (answered.status_code, answered.text)
+            try:
+                answered = client.post(url + route, content=body, headers={"Content-Type": "application/json"})
+                answers[name] = (answered.status_code, answered.text)
+            except httpx.HTTPError as exc:
+                answers[name] = (0, f"no answer: {exc}")
         time.sleep(0.3)
     return {"answers": answers, "worst_probe_s": watch.worst_s}
 

@@ -1,4 +1,5 @@
-"""Constants shared by training, evaluation, preprocessing and the app: the one place they live."""
+"""Constants shared by training, evaluation, preprocessing and the app. A module's own constants live in it: the
+input limits (MAX_FILE_BYTES, MAX_REQUEST_BYTES, MAX_PIXELS, DECODE_PIXELS, DRAWING_PIXELS) in `preprocess.py`."""
 
 from pathlib import Path
 

@@ -5,8 +5,11 @@ placed in 28x28 with their centre of mass at the centre. People draw thick black
 on a big white canvas, or photograph paper. `preprocess` bridges the two with a chain of small,
 named steps, each usable and testable on its own:
 
-    load -> upright -> gray_and_alpha (shrink) -> composite_alpha -> ink_map -> stretch_contrast
-         -> crop_to_ink -> normalize_stroke -> fit_into_box -> center_by_mass
+    ink_of:          load -> upright -> gray_and_alpha (shrink) -> composite_alpha -> ink_map -> stretch_contrast
+                     -> without_ruling
+    digit_from_ink:  crop_to_ink -> normalize_stroke -> fit_into_box -> center_by_mass
+
+`preprocess` runs the two halves one after the other; `read_number` cuts the ink into digits between them.
 """
 
 import io

@@ -30,7 +30,7 @@ def defined(path: Path, name: str) -> bool:
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".js":
         return re.search(rf"(window\.{name}|const {name}) = ", text) is not None
-    return re.search(rf"^\s*(def|class) {name}\b", text, re.MULTILINE) is not None
+    return re.search(rf"^\s*(async def|def|class) {name}\b", text, re.MULTILINE) is not None
 
 
 def diagram_steps() -> list[tuple[str, list[str]]]:

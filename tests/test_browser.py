@@ -226,6 +226,35 @@ def test_a_busy_server_gets_fewer_live_questions_and_the_final_answer_still_come
     assert asked[-1][1] is False  # the last reading is of the finished drawing
 
 
+def test_a_page_past_its_share_waits_as_the_server_asks_then_gets_its_final_answer(page):
+    asked = []  # (when, whether the pen was still moving, the page's name) for each reading the page asked for
+    wait_s = 1
+
+    def past_its_share(route):
+        body = json.loads(route.request.post_data)
+        asked.append((time.perf_counter(), body["data"][2], body.get("session_hash")))
+        if not body["data"][2] and sum(not live for _, live, _ in asked) == 1:  # the first finished drawing: 429
+            route.fulfill(status=429, content_type="application/json", headers={"Retry-After": str(wait_s)},
+                          body=json.dumps({"error": "This page is already waiting for a reading."}))
+        else:
+            route.continue_()
+
+    page.route(f"**{READ_DRAWING}", past_its_share)
+    since = page.evaluate("performance.now()")
+    draw_digit(page, 3, seconds=0.6)
+    settle(page, since, timeout=15)
+    for _ in range(60):  # the page asks again once the server's wait is over
+        if sum(not live for _, live, _ in asked) >= 2:
+            break
+        page.wait_for_timeout(100)
+    timings = settle(page, since, timeout=15)
+    finals = [at for at, live, _ in asked if not live]
+    assert timings["answer"] == "3" and len(finals) == 2  # asked again, once, and answered
+    assert finals[1] - finals[0] >= wait_s - 0.05  # not before the server's Retry-After
+    names = {name for _, _, name in asked}
+    assert len(names) == 1 and None not in names  # every reading names the page
+
+
 def test_the_page_asks_at_the_pace_the_server_sets_while_the_pen_moves(page):
     pace = 4 * LIVE_MS  # what a crowded server says (app.read_drawing's next_ms)
 

@@ -47,3 +47,9 @@ def test_every_flag_in_the_command_table_is_one_its_command_takes():
         assert helps[target].startswith("usage:"), f"{target}: {helps[target][:200]}"
         listed = set(re.findall(r"(--[a-z][a-z0-9-]*)", helps[target]))
         assert flags <= listed, f"docs/COMMANDS.md gives {target} {sorted(flags - listed)}, which its --help lacks"
+
+
+def test_every_flag_of_every_command_is_in_the_generated_section():
+    done = subprocess.run([sys.executable, "-m", "harness.commands", "--check"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr  # python -m harness.commands rewrites it

@@ -50,9 +50,9 @@ def test_a_dozen_of_the_largest_pictures_decoded_are_answered_or_refused_in_boun
 def test_one_address_flooding_the_drawing_route_is_refused_and_another_visitor_is_answered_promptly(server):
     url, _, _ = server
     seen = flood(url, in_flight=200, seconds=6)
-    assert seen["flood"].get(429, 0) > 10 * seen["flood"].get(200, 0)  # refused, not queued
+    assert seen["flood"].get(429, 0) > 3 * seen["flood"].get(200, 0)  # refused, not queued: one page's share read
     assert seen["finals_ms"] and statistics.median(seen["finals_ms"]) < 500
-    assert seen["worst_probe_s"] < 1.0
+    assert seen["worst_probe_s"] < 1.0 and seen["worst_config_s"] < 1.0
 
 
 def test_72_calls_of_the_train_event_leave_the_api_answering(server):

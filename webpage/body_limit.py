@@ -14,7 +14,7 @@ A body other than an upload is held until it is whole (so the app never sees par
 
 import json
 
-REFUSAL = "The request is larger than {mb} MB, more than any drawing or picture this app reads; it was not read."
+REFUSAL = "The request is larger than {mb:.1f} MB, more than any drawing or picture this app reads; it was not read."
 TOO_MANY_VALUES = "The request holds more values than any request this app reads; it was not read."
 MAX_VALUES = 10_000
 """Commas, colons and brackets a JSON body may hold (the page's largest, the Train tab's choices, holds about 40)."""
@@ -40,7 +40,7 @@ class BodyLimit:
         headers = dict(scope["headers"])
         length = headers.get(b"content-length")
         if length is not None and int(length) > self.limit:  # the server has refused a length that is not a number
-            return await refuse(send, 413, REFUSAL.format(mb=self.limit // 2**20))
+            return await refuse(send, 413, REFUSAL.format(mb=self.limit / 1e6))
         chunked = b"chunked" in headers.get(b"transfer-encoding", b"").lower()
         upload = headers.get(b"content-type", b"").lower().startswith(b"multipart/")
         if (length is None or upload) and not chunked:
@@ -54,7 +54,7 @@ class BodyLimit:
             body = message.get("body", b"")
             size += len(body)
             if size > self.limit:
-                return await refuse(send, 413, REFUSAL.format(mb=self.limit // 2**20))
+                return await refuse(send, 413, REFUSAL.format(mb=self.limit / 1e6))
             if not upload:
                 more, deeper = structure(body)
                 values, opening = values + more, opening + deeper

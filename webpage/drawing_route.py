@@ -12,8 +12,9 @@ Its limits, each answered at once with one sentence ({"error": ...}) and tested 
   pixels gets 400 before it is decoded (mnist_cnn.preprocess.DRAWING_PIXELS);
 - shape: anything but page.js's body, deep nesting and non-JSON included, gets 400 and one line in the log at most;
 - concurrency and rate: readings are shared fairly among addresses and their pages (webpage/fair_share.py); one
-  page's second reading in flight, or an address's beyond ADDRESS_IN_FLIGHT, gets 429 with Retry-After, which
-  page.js honours; a live reading while every worker reads is declined at once (`declined`: {"busy": true, ...});
+  page's second reading in flight, or an address's beyond ADDRESS_IN_FLIGHT, gets 429 with Retry-After (after
+  REFUSE_AFTER_S), which page.js honours; a live reading while every worker reads is declined at once
+  (`declined`: {"busy": true, ...});
 - who: anyone who can load the page, as the page itself; the route reads nothing but the picture it is sent.
 The event loop only routes: bodies are small and checked before they are parsed, readings run on the workers.
 
@@ -21,6 +22,7 @@ HEALTH is the balancer's check (deploy/haproxy.cfg): answered on the event loop 
 readings can starve it (the page's /config is 70 KB of JSON built each time).
 """
 
+import asyncio
 import json
 import logging
 from collections.abc import Callable
@@ -44,6 +46,11 @@ NOT_A_DRAWING = ('The request is not a drawing to read: send {"data": [a PNG dat
                  'open, whether the pen still moves, your network\'s key]}.')
 TOO_LARGE = f"The request is larger than a drawing ({DRAWING_BYTES // 2**10} KB); it was not read."
 FAILED = "The server could not read this drawing."
+REFUSE_AFTER_S = 0.5
+"""How long a reading beyond its visitor's share waits for its 429. A page never gets one (it keeps one reading in
+flight); a script that keeps 200 in flight and sends each again as soon as it is refused made the server refuse
+2,400 a second, its event loop busy with nothing else, and an honest visitor's answer wait behind them. Waiting
+costs the server nothing but an idle connection, and brings such a script down to 400 requests a second."""
 REFUSED = {"page": "This page is already waiting for a reading; ask again once it is answered.",
            "address": "Too many readings from your address are waiting; please try again in a second."}
 
@@ -99,6 +106,7 @@ def drawing_route(read: Callable[..., dict], share: FairShare, declined: Callabl
             return JSONResponse({"data": [await share.run(addresses.of(request), page, read, picture, inside, live,
                                                           yours, request)]})
         except Refused as refused:
+            await asyncio.sleep(REFUSE_AFTER_S)  # a script that asks again at once does so at this pace, not the loop's
             return JSONResponse({"error": REFUSED[refused.reason]}, status_code=429,
                                 headers={"Retry-After": str(RETRY_AFTER_S)})
         except gr.Error as exc:

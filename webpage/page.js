@@ -8,7 +8,7 @@
   //   to the server's own `read_drawing` route, apart from Gradio's events; one request at a time: when the drawing
   //   changes while one is in flight, the drawing as it is when that answer is in goes next, so answers land
   //   in order, nothing stale after a newer one, and a busy server (or browser) gets fewer requests, not
-  //   more; the answers (both networks') are drawn at once, and while the "Inside the CNN" view is open the
+  //   more; the answers (every network's chart) are drawn at once, and while the "Inside the CNN" view is open the
   //   same answer carries that view, drawn with them (so it follows the chart, nothing asked for it while closed),
   //   and once the visitor has trained a network on the Train tab, the answer carries its reading too;
   // - the answer to a finished drawing (stroke end, undo, clear) also carries the rest of the page (the verdict,
@@ -33,7 +33,8 @@
 
   // A chart: ten bars in the order 0 to 9 that stay in place, the winner marked, each with its percentage;
   // for a number, no bars. `#probabilities` shows the default network's reading, `#article-model` the article's
-  // network's reading of the same inputs, with its answer written above its bars.
+  // network's reading of the same inputs, with its answer written above its bars, and `#your-model`, once the
+  // visitor has trained a network on the Train tab, that network's reading the same way: three charts.
   const drawChart = (root, reading) => {
     const chart = root && root.querySelector(".bars");
     if (!chart) return;
