@@ -33,7 +33,7 @@ from webpage.addresses import Addresses
 from webpage.assets import CHART_CSS, PAGE_CSS, PAGE_JS, in_page
 from webpage.body_limit import BodyLimit
 from webpage.corrections import LABELS, MAX_ENTRIES, Corrections, Full
-from webpage.drawing_route import drawing_route, health_route
+from webpage.drawing_route import LIMITS, drawing_route, health_route
 from webpage.fair_share import FairShare
 from webpage.kept import CORRECTIONS_PER_ADDRESS, CORRECTIONS_PER_PAGE, Drawings, Quota
 from webpage.pictures import picture_html, picture_url
@@ -573,7 +573,7 @@ def launch(args: argparse.Namespace) -> None:
                         i18n=I18N, css=PAGE_CSS,
                         app_kwargs={"routes": [drawing_route(read_drawing, readings, declined, addresses),
                                                health_route()],
-                                    "middleware": [Middleware(BodyLimit, limit=MAX_REQUEST_BYTES),
+                                    "middleware": [Middleware(BodyLimit, limit=MAX_REQUEST_BYTES, smaller=LIMITS),
                                                    Middleware(ForgetFinished, queue=lambda: demo._queue)]})
     except OSError as exc:
         sys.exit(f"Cannot start: {exc}")

@@ -16,13 +16,12 @@ import socket
 import statistics
 import threading
 import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 from PIL import Image
 
-from harness.server import ROOT
+from harness.server import ROOT, resident_mb
 from harness.visitors import Strokes, Visitor
 from harness.wire import API, READ_DRAWING, api_call, data_url, page_event_named, read_drawing
 
@@ -46,10 +45,6 @@ def largest_png() -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
-
-
-def resident_mb(pid: int) -> float:
-    return int(Path(f"/proc/{pid}/status").read_text().split("VmRSS:")[1].split()[0]) / 1024
 
 
 class Watch:
@@ -193,9 +188,10 @@ def train_event(url: str) -> tuple[int, int]:
     raise LookupError("the page has no train event")
 
 
-def join_training(url: str, session: str, client: httpx.Client) -> int:
-    """Ask to train the tab's defaults in `session` through the queue, as the page does; the HTTP status."""
-    fn_index, trigger = train_event(url)
+def join_training(url: str, event: tuple[int, int], session: str, client: httpx.Client) -> int:
+    """Ask to train the tab's defaults in `session` through the queue, as the page does (`event`: train_event's);
+    the HTTP status."""
+    fn_index, trigger = event
     choices = [5, "none", "max", 16, "adam", 0.001, 2, 30000]
     body = {"data": choices, "event_data": None, "fn_index": fn_index, "trigger_id": trigger,
             "session_hash": session}
@@ -214,9 +210,9 @@ def stop_training(url: str, sessions: list[str]) -> None:
 def train_calls(url: str, count: int) -> dict:
     """`count` calls of the Train tab's event from one address, each in a session of its own, then one
     /predict_base64 call: the train calls' statuses and the API call's Outcome. Stops what was started."""
-    sessions = [secrets.token_hex(6) for _ in range(count)]
+    sessions, event = [secrets.token_hex(6) for _ in range(count)], train_event(url)
     with httpx.Client(timeout=10) as client:
-        statuses = [join_training(url, session, client) for session in sessions]
+        statuses = [join_training(url, event, session, client) for session in sessions]
     seven = (ROOT / "examples" / "drawn_7.png").read_bytes()
     answer = api_call(url, "predict_base64", data_url(seven), timeout=20)
     stop_training(url, sessions)
@@ -233,7 +229,7 @@ def closed_while_training(url: str, after_s: float = 6.0, timeout: float = 90) -
     heartbeat.request("GET", f"{API}/heartbeat/{session}")
     heartbeat.getresponse()
     with httpx.Client(timeout=timeout) as client:
-        status = join_training(url, session, client)
+        status = join_training(url, train_event(url), session, client)
     stream = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     stream.request("GET", f"{API}/queue/data?session_hash={session}")
     response, steps, deadline = stream.getresponse(), 0, time.monotonic() + timeout

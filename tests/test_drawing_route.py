@@ -6,14 +6,18 @@ import re
 
 import gradio as gr
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.testclient import TestClient
 
+from mnist_cnn.preprocess import MAX_REQUEST_BYTES
 from webpage.addresses import Addresses
 from webpage.assets import PAGE_JS
+from webpage.body_limit import BodyLimit
 from webpage.drawing_route import (
     DRAWING_BYTES,
     FAILED,
     HEALTH,
+    LIMITS,
     NOT_A_DRAWING,
     PATH,
     REFUSED,
@@ -26,9 +30,13 @@ from webpage.fair_share import RETRY_AFTER_S, FairShare
 BUSY = {"busy": True, "next_ms": 240}
 
 
-def client(read, share: FairShare | None = None, addresses: Addresses | None = None) -> TestClient:
+def client(read, share: FairShare | None = None, addresses: Addresses | None = None,
+           limited: bool = False) -> TestClient:
+    """The route alone; `limited`: behind BodyLimit with the route's own limit, as app.py serves it."""
     route = drawing_route(read, share or FairShare(2), lambda: BUSY, addresses or Addresses())
-    return TestClient(Starlette(routes=[route, health_route()]), raise_server_exceptions=False)
+    middleware = [Middleware(BodyLimit, limit=MAX_REQUEST_BYTES, smaller=LIMITS)] if limited else []
+    return TestClient(Starlette(routes=[route, health_route()], middleware=middleware),
+                      raise_server_exceptions=False)
 
 
 def test_page_js_asks_the_route_where_it_is_and_names_its_page():
@@ -66,7 +74,7 @@ def test_anything_but_a_drawing_gets_one_sentence_and_nothing_is_read():
 def test_a_body_larger_than_a_drawing_is_refused_unread_declared_or_not():
     read = []
     for body in (b"x" * (DRAWING_BYTES + 1), (b"x" * 1024 for _ in range(DRAWING_BYTES // 1024 + 1))):
-        answered = client(lambda *args, **kwargs: read.append(args)).post(PATH, content=body)
+        answered = client(lambda *args, **kwargs: read.append(args), limited=True).post(PATH, content=body)
         assert answered.status_code == 413 and answered.json() == {"error": TOO_LARGE}
     assert read == []
 

@@ -9,7 +9,9 @@ of levels deep) holds the server's event loop while it is parsed, 1.6 s for 24 M
 - 400 for a body other than an upload (multipart) with more than MAX_VALUES commas, colons and brackets, or more
   than MAX_NESTING brackets: the app's JSON bodies hold a handful of values (a picture is one base64 string), so
   they are counted as the chunks arrive, at a few microseconds each, and such a body is never parsed.
-A body other than an upload is held until it is whole (so the app never sees part of a refused one).
+A body other than an upload is held until it is whole (so the app never sees part of a refused one). A route may
+have a smaller limit of its own, and its own sentence (`smaller`: the drawing's route takes 1 MB), held here too, so
+that such a body is refused before it is read, not after the 29 MB that every route may take.
 """
 
 import json
@@ -31,16 +33,19 @@ def structure(chunk: bytes) -> tuple[int, int]:
 class BodyLimit:
     """ASGI middleware: HTTP 413 for a body over `limit` bytes, 400 for one holding too many values; one sentence."""
 
-    def __init__(self, app, limit: int, values: int = MAX_VALUES, nesting: int = MAX_NESTING):
+    def __init__(self, app, limit: int, values: int = MAX_VALUES, nesting: int = MAX_NESTING,
+                 smaller: dict[str, tuple[int, str]] | None = None):
         self.app, self.limit, self.values, self.nesting = app, limit, values, nesting
+        self.smaller = smaller or {}  # path -> (its limit in bytes, the sentence for a body over it)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         headers = dict(scope["headers"])
+        limit, too_large = self.smaller.get(scope["path"], (self.limit, REFUSAL.format(mb=self.limit / 1e6)))
         length = headers.get(b"content-length")
-        if length is not None and int(length) > self.limit:  # the server has refused a length that is not a number
-            return await refuse(send, 413, REFUSAL.format(mb=self.limit / 1e6))
+        if length is not None and int(length) > limit:  # the server has refused a length that is not a number
+            return await refuse(send, 413, too_large)
         chunked = b"chunked" in headers.get(b"transfer-encoding", b"").lower()
         upload = headers.get(b"content-type", b"").lower().startswith(b"multipart/")
         if (length is None or upload) and not chunked:
@@ -53,8 +58,8 @@ class BodyLimit:
                 break
             body = message.get("body", b"")
             size += len(body)
-            if size > self.limit:
-                return await refuse(send, 413, REFUSAL.format(mb=self.limit / 1e6))
+            if size > limit:
+                return await refuse(send, 413, too_large)
             if not upload:
                 more, deeper = structure(body)
                 values, opening = values + more, opening + deeper

@@ -8,8 +8,9 @@ the same body as that route and gives the same answer: POST {"data": [picture, i
 "session_hash": the page's own name} -> {"data": [answer]}.
 
 Its limits, each answered at once with one sentence ({"error": ...}) and tested in tests/test_public_link.py:
-- bytes: a body over DRAWING_BYTES gets 413 unread (a canvas's PNG is a few KB); a picture over the drawing's
-  pixels gets 400 before it is decoded (mnist_cnn.preprocess.DRAWING_PIXELS);
+- bytes: a body over DRAWING_BYTES gets 413 unread (a canvas's PNG is a few KB), from webpage/body_limit.py's
+  BodyLimit, which app.py gives `LIMITS`; a picture over the drawing's pixels gets 400 before it is decoded
+  (mnist_cnn.preprocess.DRAWING_PIXELS);
 - shape: anything but page.js's body, deep nesting and non-JSON included, gets 400 and one line in the log at most;
 - concurrency and rate: readings are shared fairly among addresses and their pages (webpage/fair_share.py); one
   page's second reading in flight, or an address's beyond ADDRESS_IN_FLIGHT, gets 429 with Retry-After (after
@@ -33,6 +34,7 @@ from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 
 from webpage.addresses import Addresses
+from webpage.body_limit import structure
 from webpage.fair_share import RETRY_AFTER_S, FairShare, Refused
 
 PATH = "/read_drawing"
@@ -51,27 +53,16 @@ REFUSE_AFTER_S = 0.5
 flight); a script that keeps 200 in flight and sends each again as soon as it is refused made the server refuse
 2,400 a second, its event loop busy with nothing else, and an honest visitor's answer wait behind them. Waiting
 costs the server nothing but an idle connection, and brings such a script down to 400 requests a second."""
+LIMITS = {PATH: (DRAWING_BYTES, TOO_LARGE)}
+"""The route's own body limit and its sentence, for BodyLimit's `smaller`."""
 REFUSED = {"page": "This page is already waiting for a reading; ask again once it is answered.",
            "address": "Too many readings from your address are waiting; please try again in a second."}
-
-
-async def body_of(request: Request) -> bytes | None:
-    """The request's body, or None as soon as it is longer than DRAWING_BYTES (declared or sent)."""
-    if int(request.headers.get("content-length") or 0) > DRAWING_BYTES:
-        return None
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > DRAWING_BYTES:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def drawing_of(body: bytes) -> tuple[list, str]:
     """page.js's body: its data (picture, inside, live, yours) and the page's name; a ValueError for anything else.
     The drawing's body holds a handful of values, so one with more is refused before it is parsed."""
-    if body.count(b",") + body.count(b"[") + body.count(b"{") > 32:
+    if structure(body)[0] > 32:
         raise ValueError
     try:
         sent = json.loads(body)
@@ -93,11 +84,8 @@ def drawing_route(read: Callable[..., dict], share: FairShare, declined: Callabl
     every worker reads gets `declined()` at once."""
 
     async def answer(request: Request) -> JSONResponse:
-        body = await body_of(request)
-        if body is None:
-            return JSONResponse({"error": TOO_LARGE}, status_code=413)
         try:
-            (picture, inside, live, yours), page = drawing_of(body)
+            (picture, inside, live, yours), page = drawing_of(await request.body())
         except (ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError):
             return JSONResponse({"error": NOT_A_DRAWING}, status_code=400)
         if live and share.busy():

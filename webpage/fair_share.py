@@ -50,9 +50,6 @@ class FairShare:
         """Every worker is reading (a live reading is better declined than queued)."""
         return self.running >= self.workers
 
-    def in_flight(self) -> int:
-        return sum(self.addresses.values())
-
     async def run(self, address: str, page: str, fn: Callable, *args):
         if self.pages[address, page] >= self.page_limit:
             raise Refused("page")
