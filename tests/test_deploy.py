@@ -72,5 +72,8 @@ def test_the_balancer_closes_slow_headers_and_refuses_an_address_past_its_rate(b
     open_for = slow_headers(url, connections=20, limit_s=15)
     assert max(open_for) < 6, open_for  # closed once their headers are late (old config: all open after 48 s)
     with httpx.Client(timeout=10) as client:
-        statuses = [client.get(f"{url}/healthz").status_code for _ in range(100)]
+        answers = [client.get(f"{url}/healthz") for _ in range(100)]
+    statuses = [answer.status_code for answer in answers]
     assert statuses[:20] == [200] * 20 and 429 in statuses[-20:]  # (the balancer's own start asked a few)
+    refused = answers[-1]
+    assert refused.json()["error"].endswith("try again in a few seconds.") and refused.headers["retry-after"] == "10"
