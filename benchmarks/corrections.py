@@ -25,6 +25,10 @@ from mnist_cnn.data import load_mnist
 from mnist_cnn.evaluate import accuracy
 from mnist_cnn.predict import DigitClassifier
 
+# what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
+MEASURES = ("mnist_cnn/train.py",)
+NETWORKS = ("DEFAULT_CHECKPOINT",)
+
 # the segments' ends on a unit box (x right, y down): a top, b top right, c bottom right, d bottom,
 # e bottom left, f top left, g middle
 SEGMENTS = {"a": ((0, 0), (1, 0)), "b": ((1, 0), (1, 0.5)), "c": ((1, 0.5), (1, 1)), "d": ((1, 1), (0, 1)),

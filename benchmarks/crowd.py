@@ -46,6 +46,10 @@ from harness.server import ROOT, app_at, cpu_seconds, start_app, start_balancer,
 from harness.visitors import LIVE_S, Strokes, Visitor
 from harness.wire import data_url
 
+# what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
+MEASURES = ("app.py", "deploy/haproxy.cfg")
+NETWORKS = ("DEFAULT_CHECKPOINT", "ARTICLE_CHECKPOINT")
+
 BEFORE = "b1a47ac"
 """The last commit before the crowd work: every reading cut half-drawn digits, a finished drawing was read twice."""
 DIGITS = (7, 0, 2, 3, 1, 9, 6, 8)

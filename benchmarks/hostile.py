@@ -11,6 +11,10 @@ from harness.hostile import BAD_ARRAYS, HOSTILE
 from mnist_cnn.errors import InputError
 from mnist_cnn.predict import DigitClassifier
 
+# what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
+MEASURES = ()
+NETWORKS = ("DEFAULT_CHECKPOINT",)
+
 
 def answer(classifier: DigitClassifier, source) -> str:
     try:

@@ -30,6 +30,10 @@ from mnist_cnn.explain import look_inside
 from mnist_cnn.predict import DigitClassifier
 from mnist_cnn.preprocess import preprocess
 
+# what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
+MEASURES = ("app.py",)
+NETWORKS = ("DEFAULT_CHECKPOINT", "ARTICLE_CHECKPOINT")
+
 
 def summary(times_s: list[float]) -> str:
     ms = sorted(t * 1000 for t in times_s)

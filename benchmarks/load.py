@@ -19,6 +19,10 @@ import numpy as np
 from harness.people import stroke_digit
 from harness.server import resident_mb, start_app, stop_app
 
+# what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
+MEASURES = ("app.py",)
+NETWORKS = ("DEFAULT_CHECKPOINT", "ARTICLE_CHECKPOINT")
+
 
 def run_load(url: str, clients: int, seconds: float) -> dict:
     """Call /predict from `clients` threads for `seconds`; return latencies, errors and calls."""

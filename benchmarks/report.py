@@ -8,11 +8,14 @@ Each figure block in a Markdown file sits between two markers,
     ...
     <!-- /figures: NAME -->
 
-and is replaced by what the benchmark NAME printed (its tables and its command line), stamped with
-the machine and the date in one line. README's headline table (`<!-- figures: headlines -->`) is made of
-the lines the benchmarks print as `headline: what | figure`, each with the command that printed it and the date.
-Nothing between markers is typed by hand; running the report twice changes only figures and dates.
-With `--only`, the other blocks and headline rows keep their figures (and their own dates).
+and is replaced by what the benchmark NAME printed (its tables and its command line), stamped in one line
+with the machine, the date, the short SHA-256 of each network it read and the commit of the code it measured
+(`benchmarks.freshness`; tests/test_figures_fresh.py fails when either has moved since). So the code is committed
+before it is measured: the report refuses to run a benchmark whose measured files differ from the commit.
+README's headline table (`<!-- figures: headlines -->`) is made of the lines the benchmarks print as
+`headline: what | figure`, each with the command that printed it, the date and the commit.
+Nothing between markers is typed by hand; running the report twice changes only figures and stamps.
+With `--only`, the other blocks and headline rows keep their figures (and their own stamps).
 """
 
 import argparse
@@ -24,6 +27,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from benchmarks import freshness
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = [ROOT / "README.md", ROOT / "README.zh-CN.md", ROOT / "checkpoints" / "README.md",
@@ -93,6 +98,11 @@ def as_markdown(lines: list[str]) -> str:
     return "\n\n".join(parts)
 
 
+def module(name: str) -> str:
+    """The benchmark module behind a block: `styles` -> `benchmarks.styles`."""
+    return BENCHMARKS[name][BENCHMARKS[name].index("-m") + 1]
+
+
 def block(name: str, output: str, stamp: str) -> str:
     """A figure block: the command and stamp, then the tables and notes the benchmark printed."""
     kept = [line for line in output.splitlines() if not line.startswith(("headline:", "machine:", "command:"))]
@@ -100,20 +110,21 @@ def block(name: str, output: str, stamp: str) -> str:
     return f"<!-- figures: {name} -->\n`{command}` ({stamp}):\n\n{as_markdown(kept)}\n<!-- /figures: {name} -->"
 
 
-def headlines(outputs: dict[str, str], day: str, previous: str = "") -> str:
-    """README's headline table: a row for each `headline:` line of the benchmarks just run, dated `day`; the
-    rows of the others are kept from the `previous` table, with their own dates."""
+def headlines(outputs: dict[str, str], stamps: dict[str, str], previous: str = "") -> str:
+    """README's headline table: a row for each `headline:` line of the benchmarks just run, with its block's
+    date and commit (`stamps`); the rows of the others are kept from the `previous` table, with their own."""
     rows = ["| | figure | command | measured |", "| --- | --- | --- | --- |"]
     for name in BENCHMARKS:
         command = "`python " + " ".join(BENCHMARKS[name]) + "`"
         if name in outputs:
             for match in filter(None, map(HEADLINE.match, outputs[name].splitlines())):
-                rows.append(f"| {match['what'].strip()} | {match['figure'].strip()} | {command} | {day} |")
+                rows.append(f"| {match['what'].strip()} | {match['figure'].strip()} | {command} | {stamps[name]} |")
         else:
             rows += [line for line in previous.splitlines() if f"| {command} |" in line]
     body = "\n".join(rows)
-    return (f"<!-- figures: headlines -->\nMeasured on {machine()}, each row on the date and by the command "
-            f"beside it.\n\n{body}\n<!-- /figures: headlines -->")
+    return (f"<!-- figures: headlines -->\nMeasured on {machine()}, each row by the command beside it, on its "
+            f"date and at its commit (its block in the docs names the networks too).\n\n{body}\n"
+            "<!-- /figures: headlines -->")
 
 
 def collect(document: str) -> dict[str, str]:
@@ -131,15 +142,19 @@ def main() -> int:
             print(f"{document.relative_to(ROOT)}: {', '.join(collect(document.read_text())) or '-'}")
         return 0
     day = datetime.date.today().isoformat()
-    stamp = f"{machine()}, {day}"
     names = args.only or list(BENCHMARKS)
+    changed = sorted({line for name in names for line in freshness.uncommitted(freshness.measured_files(module(name)))})
+    if changed:
+        sys.exit("The stamp names the commit a figure measured, so commit these first:\n" + "\n".join(changed))
+    stamps = {name: freshness.stamp_now(module(name), day) for name in names}
     outputs = {name: run(name) for name in names}
-    new = {name: block(name, output, stamp) for name, output in outputs.items()}
+    new = {name: block(name, output, f"{machine()}, {stamps[name]}") for name, output in outputs.items()}
+    rows = {name: f"{day}; code {stamp.code}" for name, stamp in stamps.items()}
     for document in DOCUMENTS:
         text = document.read_text()
         previous = collect(text).get("headlines")
         if previous is not None:
-            new["headlines"] = headlines(outputs, day, previous)
+            new["headlines"] = headlines(outputs, rows, previous)
         updated = MARKER.sub(lambda m: new.get(m["name"], m[0]), text)
         if updated != text:
             document.write_text(updated)

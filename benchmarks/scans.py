@@ -41,6 +41,10 @@ from mnist_cnn.styles import (
     written,
 )
 
+# what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
+MEASURES = ()
+NETWORKS = ("DEFAULT_CHECKPOINT",)
+
 SIDES = (8, 12, 16)
 """The pixels a held-out digit is kept at, on its longer side."""
 SHAPES = ("stretched", "aspect kept")

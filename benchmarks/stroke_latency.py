@@ -45,6 +45,10 @@ from harness.server import ROOT, answers, app_at, cpu_seconds, free_port, start_
 from harness.visitors import Strokes, Visitor
 from harness.wire import read_drawing
 
+# what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
+MEASURES = ("app.py", "webpage/page.js", "webpage/page.css", "webpage/chart.css")
+NETWORKS = ("DEFAULT_CHECKPOINT", "ARTICLE_CHECKPOINT")
+
 BEFORE = "111598a"
 """The last commit of the page before live drawing."""
 DIGITS = (7, 0, 2, 3, 1, 9, 6, 8)  # drawn in one stroke each

@@ -24,6 +24,10 @@ from harness.bench import benchmark_parser, headline, machine, page_right
 from mnist_cnn.predict import DigitClassifier
 from mnist_cnn.styles import ALLOGRAPHS, CAPTURES, COARSE, written
 
+# what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
+MEASURES = ()
+NETWORKS = ("DEFAULT_CHECKPOINT",)
+
 Draw = Callable[[np.random.Generator], tuple[Image.Image, int]]
 
 

@@ -20,6 +20,10 @@ from harness.bench import headline, machine
 from harness.server import start_app, stop_app
 from mnist_cnn.live import CHOICES, TAB_DEFAULTS
 
+# what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
+MEASURES = ("app.py",)
+NETWORKS = ()
+
 DEFAULT_CHOICES = [TAB_DEFAULTS[key] for key in CHOICES]
 """The Train button's inputs, in the order app.py wires them."""
 

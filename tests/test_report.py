@@ -15,7 +15,8 @@ def test_every_figure_block_names_a_benchmark_and_its_command():
             names.append(name)
             if name == "headlines":
                 rows = [line for line in match[0].splitlines() if line.startswith("| ") and "---" not in line][1:]
-                assert rows and all(re.search(r"\| `python -m [^`]+` \| \d{4}-\d\d-\d\d \|$", line) for line in rows)
+                row = r"\| `python -m [^`]+` \| \d{4}-\d\d-\d\d; code [0-9a-f]+ \|$"
+                assert rows and all(re.search(row, line) for line in rows)
             else:
                 assert name in BENCHMARKS, f"{document.name}: {name}"
                 assert f"`python {' '.join(BENCHMARKS[name])}`" in match[0], f"{document.name}: {name}"
@@ -27,7 +28,8 @@ def test_a_block_keeps_tables_and_fences_the_rest():
     text = block("styles", output, "here, today")
     assert text.startswith("<!-- figures: styles -->\n`python -m benchmarks.styles --n 500` (here, today)")
     assert "| 1 | 2 |" in text and "```text\nworst 3 %\n```" in text and "machine:" not in text
-    assert "| thing | 4 % | `python -m benchmarks.styles --n 500` | today |" in headlines({"styles": output}, "today")
+    table = headlines({"styles": output}, {"styles": "today"})
+    assert "| thing | 4 % | `python -m benchmarks.styles --n 500` | today |" in table
     assert as_markdown(["| x |", "| y |"]) == "| x |\n| y |"
 
 
@@ -37,8 +39,9 @@ def test_tables_printed_one_after_another_stay_apart():
 
 
 def test_running_one_benchmark_again_keeps_the_other_headline_rows_and_their_dates():
-    previous = headlines({"styles": "headline: styles | 1 %\n", "hostile": "headline: hostile | 2 ms\n"}, "day one")
-    again = headlines({"hostile": "headline: hostile | 3 ms\n"}, "day two", previous)
+    previous = headlines({"styles": "headline: styles | 1 %\n", "hostile": "headline: hostile | 2 ms\n"},
+                         {"styles": "day one", "hostile": "day one"})
+    again = headlines({"hostile": "headline: hostile | 3 ms\n"}, {"hostile": "day two"}, previous)
     assert "| styles | 1 % | `python -m benchmarks.styles --n 500` | day one |" in again
     assert "| hostile | 3 ms | `python -m benchmarks.hostile` | day two |" in again and "2 ms" not in again
     assert again.index("| styles |") < again.index("| hostile |")  # the benchmarks' order
