@@ -8,7 +8,8 @@ Each benchmark module declares, at its top level, two tuples of strings:
 The files a block measures are the benchmark module, `requirements.txt` (the pinned libraries), the files of
 MEASURES, and every module of this repository that these import, followed import by import. The report stamps
 each block with the short SHA-256 of each network and the commit of the code; `stale()` says, for a stamp, what
-moved since: a network that is no longer the shipped one, or a measured file changed after the stamped commit.
+moved since: a network that is no longer the shipped one, or a measured file changed after the stamped commit (in
+its code: a Python module whose docstrings or comments alone changed measures the same).
 Everything here is read from the source with `ast`: nothing of the benchmarks is imported or run.
 """
 
@@ -117,6 +118,33 @@ def stamp_now(module: str, day: str) -> Stamp:
     return Stamp(day, networks(module), git("rev-parse", f"--short={SHORT}", "HEAD"))
 
 
+def without_docs(source: str) -> str:
+    """A Python module's code with its docstrings and comments left out (ast drops the comments)."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) and \
+                isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+            node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree)
+
+
+def code_differs(path: str, commit: str) -> bool:
+    """Whether `path` now differs from `commit` in what it does: for a Python module, more than its docstrings and
+    comments; for any other file, at all."""
+    try:
+        before = git("show", f"{commit}:{path}")
+    except subprocess.CalledProcessError:  # not there then
+        return True
+    now = (ROOT / path).read_text() if (ROOT / path).is_file() else ""
+    if not path.endswith(".py"):
+        return before != now.strip()
+    try:
+        return without_docs(before) != without_docs(now)
+    except SyntaxError:
+        return True
+
+
 def stale(module: str, stamp: Stamp | None) -> list[str]:
     """Why a block stamped `stamp` no longer describes what ships (empty when it still does)."""
     if stamp is None:
@@ -129,7 +157,8 @@ def stale(module: str, stamp: Stamp | None) -> list[str]:
         git("cat-file", "-e", f"{stamp.code}^{{commit}}")
     except subprocess.CalledProcessError:
         return [*reasons, f"its commit {stamp.code} is not in this clone's history"]
-    changed = git("diff", "--name-only", stamp.code, "--", *measured_files(module)).splitlines()
+    changed = [path for path in git("diff", "--name-only", stamp.code, "--", *measured_files(module)).splitlines()
+               if code_differs(path, stamp.code)]
     changed += [line[3:] for line in uncommitted(measured_files(module)) if line.startswith("??")]
     if changed:
         reasons.append(f"{', '.join(sorted(set(changed)))} changed after {stamp.code}")

@@ -61,9 +61,8 @@ def test_a_network_other_than_the_shipped_one_is_named(history):
 
 
 def test_a_measured_file_changed_after_the_stamped_commit_is_named(history):
-    last = freshness.git("log", "-1", "--format=%h", "--", "mnist_cnn/preprocess.py")
-    parent = freshness.git("rev-parse", "--short", f"{last}^")
-    before = Stamp("2026-12-05", freshness.networks("benchmarks.styles"), parent)
+    first = freshness.git("log", "--diff-filter=A", "--format=%h", "--", "mnist_cnn/preprocess.py").split()[-1]
+    before = Stamp("2026-12-05", freshness.networks("benchmarks.styles"), first)  # the chain has grown since
     assert any("mnist_cnn/preprocess.py" in reason for reason in freshness.stale("benchmarks.styles", before))
     # a file the benchmark does not measure does not make its figures stale
     assert "webpage/page.js" not in freshness.measured_files("benchmarks.styles")
@@ -85,3 +84,13 @@ def test_a_stamp_reads_back_as_written():
     assert Stamp.parse(f"`python -m x` (x86_64, 2 cores, Python 3.11.7, {stamp}):") == stamp
     assert Stamp.parse(str(Stamp("2026-12-05", {}, "0123456789ab"))) == Stamp("2026-12-05", {}, "0123456789ab")
     assert Stamp.parse("(x86_64, 2 cores, Python 3.11.7, 2026-11-30):") is None
+
+
+def test_docstrings_and_comments_are_not_what_a_figure_measured():
+    code = 'def f(x):\n    """Twice x."""\n    return 2 * x  # doubled\n'
+    assert freshness.without_docs(code) == freshness.without_docs(code.replace("Twice x.", "Double.").replace(
+        "# doubled", "# two times"))
+    assert freshness.without_docs(code) != freshness.without_docs(code.replace("2 * x", "3 * x"))
+    head = freshness.git("rev-parse", "HEAD")
+    assert not freshness.code_differs("benchmarks/freshness.py", head) or freshness.uncommitted(
+        ("benchmarks/freshness.py",))
