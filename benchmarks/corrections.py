@@ -3,11 +3,12 @@
     python -m benchmarks.corrections [--n 1000] [--held 300] [--seed 1] [--data-dir D]
 
 Visitors correct what the page misreads; here the corrections are generated: digits drawn the way people
-draw a seven-segment display (straight segments, square corners, an optional serif on 6, 7 and 9), a style
-absent from MNIST and from the training pools. n of them (seeds that the held-back ones never use) go into a
-folder of LABEL/*.png, as `--extra-data` reads them; the shipped checkpoint is fine-tuned on them with the
-`finetune` preset; both checkpoints are then scored on the held-back corrections (through `predict` and the
-page's path, unsure counted as a miss) and on MNIST test (reported, not used for any choice).
+draw a seven-segment display (straight segments, square corners, some 6s without their top, 7s with a serif and
+9s without their bottom), a style absent from MNIST and from the training pools. n of them (seeds that the
+held-back ones never use) go into a folder of LABEL/*.png, as `--extra-data` reads them; the shipped checkpoint
+is fine-tuned on them with the `finetune` preset; both checkpoints are then scored on the held-back corrections
+(through `predict` and the page's path, unsure counted as a miss) and on MNIST test (reported, not used for any
+choice).
 """
 
 import subprocess

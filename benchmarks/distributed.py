@@ -5,7 +5,7 @@
 Trains the `--fast` recipe once per process count into a temporary folder and prints, for each, the wall time
 of the whole command, the training time the checkpoint records and its MNIST test accuracy. On one machine
 the processes share its cores (torchrun gives each one thread), so more processes do not mean faster here;
-the same command spreads over GPUs or machines (README: "Training in several processes").
+the same command spreads over GPUs or machines (docs/TRAINING.md: "Training in several processes").
 """
 
 import argparse

@@ -119,13 +119,15 @@ def stamp_now(module: str, day: str) -> Stamp:
 
 
 def without_docs(source: str) -> str:
-    """A Python module's code with its docstrings and comments left out (ast drops the comments)."""
+    """A Python module's code without its docstrings (a module's, a class's, a function's, and those written under
+    a constant) and comments (ast drops those): every string standing alone as a statement, which does nothing."""
     tree = ast.parse(source)
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) and \
-                isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
-            node.body = body[1:] or [ast.Pass()]
+        if isinstance(body, list):
+            kept = [s for s in body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)
+                                            and isinstance(s.value.value, str))]
+            node.body = kept or [ast.Pass()]
     return ast.dump(tree)
 
 

@@ -5,8 +5,8 @@ accuracy of the network within a minute.
 
 Each run is the tab's default choices (mnist_cnn.live.TAB_DEFAULTS) asked of a fresh `python app.py` over
 Gradio's API (the same event the Train button starts), one after another. Per run: seconds from the click to the
-first curve point and to the end, curve updates a second while it trained, the check accuracy at 30 s and the
-final MNIST test accuracy the tab shows.
+first curve point and to the end, curve updates a second while it trained, and the final MNIST test accuracy the
+tab shows.
 """
 
 import argparse

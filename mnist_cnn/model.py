@@ -1,4 +1,5 @@
-"""The networks: the reference article's CNN (`seed`) and the default, more accurate one (`mnist_cnn`)."""
+"""The networks: the reference article's CNN (`seed`), the default, more accurate one (`mnist_cnn`), and a
+narrower one of the same layout for the quick recipe (`mnist_cnn_small`, `--fast`)."""
 
 import torch
 from torch import nn

@@ -1,13 +1,14 @@
-"""Drawings that are not one digit: scribbles, symbols, letters, pieces of scribbles and touching pairs
+"""Drawings that are not one digit: scribbles, symbols, letters, hearts, pieces of scribbles and touching pairs
 of digits that teach the network to be unsure (`harness.drawings` holds the letters and faces that test it).
 
 A network trained only on digits gives every drawing a confident digit. The default recipe also
 shows it scribbles (tangles, zigzags, hatching, spirals, blobs, scattered shapes, and doodles:
-outlines with marks inside) and pairs of touching training digits, and trains it to answer them with
-equal probabilities for all ten classes ("outlier exposure"). Knowing a pair is not one digit also
-tells `segment` where digits touch. The test's letters and faces are never shown in training: they
-measure how well that generalizes (faces are kin to the doodles, the test's letters to the other letters
-training shows).
+outlines with marks inside), symbols (SYMBOLS), letters that share no digit's shape (LETTERS), hearts
+(CLOSED_SHAPES), pieces of scribbles cut as `segment` cuts touching digits, and pairs of touching training
+digits, and trains it to answer them with equal probabilities for all ten classes ("outlier exposure").
+Knowing a pair is not one digit also tells `segment` where digits touch. The test's letters and faces are
+never shown in training: they measure how well that generalizes (faces are kin to the doodles, the test's
+letters to the other letters training shows).
 
 Every drawing is made on a canvas like the sketchpad's and goes through `preprocess`, so the network
 sees outliers exactly as it would see them on the page.

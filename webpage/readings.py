@@ -25,7 +25,8 @@ BUSY_CORES = 0.5
 drawing at a time, however many cores it has: most of a reading is Python that holds the interpreter's lock (on 2
 cores, 64 visitors drawing at once kept it at 0.6-0.7 of a core's time). So the pace slows at half a core: a crowd
 gets fewer live answers and its drawings cost less CPU, while the answers after pen-up come as soon as before
-(`python -m benchmarks.crowd --before`, docs/PERFORMANCE.md); copies of the app use more cores (docs/DEPLOY.md)."""
+(`python -m benchmarks.crowd --wiring live before`, docs/PERFORMANCE.md); copies of the app use more cores
+(docs/DEPLOY.md)."""
 LOOK_S = 0.2
 """How often the pace is set again from the CPU time the process used since the last time."""
 

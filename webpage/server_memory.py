@@ -36,7 +36,7 @@ M_MMAP_THRESHOLD, M_ARENA_MAX = -3, -8  # mallopt's parameter numbers (glibc's m
 MMAP_THRESHOLD = 512 * 1024
 """Blocks this big or bigger (a photo's pixels, a large canvas) get pages of their own, handed back when freed. A
 drawing's own arrays (a 140x140 canvas in float64 is 157 KB) stay below it: pages mapped and unmapped for each
-of them cost a live reading about 0.7 ms of CPU in page faults (128 KB measured 9.3 ms a reading, 512 KB 8.1)."""
+of them cost a live reading about 1 ms of CPU in page faults (128 KB measured 9.3 ms a reading, 512 KB 8.1)."""
 ARENAS = 2
 """How many heaps glibc may keep for the server's threads."""
 
