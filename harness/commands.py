@@ -83,7 +83,7 @@ def help_of(action: dict) -> str:
 
 def section(found: dict[str, list[dict]]) -> str:
     lines = [START, "## Every flag", "", "Every flag of every command, as its own parser declares it (its default",
-             "in its help, or in the command's `--help`).", ""]
+             "where its help names one).", ""]
     for command in COMMANDS:
         run = f"python {command}" if command.endswith(".py") else f"python -m {command}"
         lines += [f"**`{run}`**", "", "| argument | what it does |", "| --- | --- |"]

@@ -1,5 +1,6 @@
 """Requests as they travel on the wire, for the tests and the soak benchmark: the page's own requests
-(its chart's `read_drawing` and its stroke event, which gradio_client does not call), the API through
+(its chart's `read_drawing` and, on pages from before, its stroke event, which gradio_client does not
+call), the API through
 Gradio's plain HTTP routes (`/call/NAME`, one event stream per call, as curl users call it), and
 bodies too large to read.
 
