@@ -172,7 +172,10 @@ def without_lines(ink: np.ndarray) -> tuple[np.ndarray, int]:
     for axis, (_, on, _) in zip((1, 0), found):  # rows covered along most of the page, then columns
         full = on.mean(axis=axis) > SPANS
         across_page += int(np.count_nonzero(full[1:] & ~full[:-1]) + full[0])  # runs of such rows: lines
-    return np.where(on_a_line, pen, ink), across_page
+    kept = np.where(on_a_line, pen, ink)
+    # where squares' lines cross inside a stroke, neither direction's closing sees ink: close the stroke itself
+    filled = cv2.morphologyEx(kept, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9)))
+    return np.where(on_a_line, np.maximum(kept, np.minimum(ink, filled)), kept), across_page
 
 
 def writing_box(ink: np.ndarray, valid: np.ndarray) -> tuple[slice, slice] | None:
