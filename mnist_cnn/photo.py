@@ -42,8 +42,9 @@ RULED = 3
 big digit is one line at most."""
 SPANS = 0.6
 BIG_WRITING = 0.35
-"""Writing taller than this share of the page is left to today's path, which reads a digit that fills the frame
-well (its strokes are wider than this path's idea of the paper's local light)."""
+"""Writing taller than this share of a page that fills the photo is left to today's path, which reads a digit that
+fills the frame well (its strokes are wider than this path's idea of the paper's local light). On a page on a desk
+it stays on this path: today's would read the page itself as ink."""
 LINE = 4
 """A ruling line runs along at least 1/LINE of the page: longer than any stroke of a digit written on it (a 1 as
 tall as two lines of ruling, or more)."""
@@ -256,6 +257,6 @@ def writing(image: Image.Image) -> np.ndarray | str | None:
     box = writing_box(ink, valid)
     if box is None:
         return None
-    if (box[0].stop - box[0].start) > BIG_WRITING * ink.shape[0]:
+    if not desk and (box[0].stop - box[0].start) > BIG_WRITING * ink.shape[0]:
         return NOT_A_PAGE
     return ink[box].astype(np.float32)
