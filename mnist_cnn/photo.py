@@ -35,6 +35,12 @@ EDGE = 0.06
 the page against the desk. Light falling off across the page and soft shadows change far less."""
 PAGE_LEAST = 0.08
 """The paper covers at least this share of the photo."""
+AROUND = (48, 64)
+"""A page is told from a hole in the writing by what lies between these many pixels of the copy around it:
+beyond the widest pen (a marker's line on a digit that fills the photo is up to about 40 pixels of the copy)."""
+AS_LIGHT = 0.97
+"""Around a hole in the writing, the lighter part (its upper quartile) is paper at least this light against the
+hole's median; around a page, a desk is darker."""
 FILLS = 0.97
 """Paper over this share of the photo: there is no desk to mask."""
 RULED = 3
@@ -78,20 +84,27 @@ def paper_mask(rgb: np.ndarray) -> np.ndarray:
     inside = (gradient < EDGE).astype(np.uint8)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(inside, connectivity=4)
     brightness = clean.max(axis=2)
-    best, best_light = 0, -1.0
-    for label in range(1, count):
-        if stats[label, cv2.CC_STAT_AREA] < PAGE_LEAST * inside.size:
-            continue
-        light = float(np.median(brightness[labels == label]))
-        if light > best_light:
-            best, best_light = label, light
-    if best == 0:
-        return np.ones(small.shape[:2], np.uint8)
-    mask = (labels == best).astype(np.uint8)
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    filled = np.zeros_like(mask)
-    cv2.drawContours(filled, [max(contours, key=cv2.contourArea)], -1, 1, thickness=cv2.FILLED)
-    return cv2.dilate(filled, cross)  # the edge's own pixels, lost to the gradient, are the page's
+    candidates = [label for label in range(1, count) if stats[label, cv2.CC_STAT_AREA] >= PAGE_LEAST * inside.size]
+    candidates.sort(key=lambda label: float(np.median(brightness[labels == label])), reverse=True)
+    for label in candidates:  # the brightest region that lies on something darker than itself
+        contours, _ = cv2.findContours((labels == label).astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        filled = np.zeros(inside.shape, np.uint8)
+        cv2.drawContours(filled, [max(contours, key=cv2.contourArea)], -1, 1, thickness=cv2.FILLED)
+        if not inside_writing(filled, labels == label, brightness):
+            return cv2.dilate(filled, cross)  # the edge's own pixels, lost to the gradient, are the page's
+    return np.ones(small.shape[:2], np.uint8)
+
+
+def inside_writing(filled: np.ndarray, region: np.ndarray, brightness: np.ndarray) -> bool:
+    """Whether a bright region is a hole in the writing (the inside of a big 0, say) rather than a page: beyond
+    a band as wide as a thick pen around it lies paper as light as the region itself, where a page lies on a
+    darker desk (or reaches past the photo's edge, so that nothing lies around it)."""
+    near = cv2.dilate(filled, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * AROUND[0] + 1,) * 2))
+    far = cv2.dilate(filled, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * AROUND[1] + 1,) * 2))
+    around = brightness[(far > 0) & (near == 0)]
+    if around.size < 0.05 * region.sum():
+        return False
+    return float(np.percentile(around, 75)) > AS_LIGHT * float(np.median(brightness[region]))
 
 
 def quadrilateral(mask: np.ndarray) -> np.ndarray | None:
@@ -136,13 +149,17 @@ def pen_strength(rgb: np.ndarray) -> np.ndarray:
 
 
 def upright_angle(ink: np.ndarray) -> float:
-    """The angle (degrees) that turns the page's ruling level: the one whose rows of ink are the most uneven."""
+    """The angle (degrees) that turns the page's ruling level: the one whose rows (and columns) of ink change
+    most sharply from one to the next, in the middle of the page, where no turned corner is cut off. Sharp
+    changes are lines; light falling off across the page and noise in the shadows change the sums smoothly."""
     small = _gray_copy(ink, 400)
-    centre = (small.shape[1] / 2, small.shape[0] / 2)
+    h, w = small.shape
+    centre = (w / 2, h / 2)
+    rows, cols = slice(h // 6, h - h // 6), slice(w // 6, w - w // 6)
     best, best_score = 0.0, -1.0
     for angle in np.arange(-12, 12.01, 0.25):
-        turned = cv2.warpAffine(small, cv2.getRotationMatrix2D(centre, angle, 1.0), small.shape[::-1])
-        score = float(np.var(turned.sum(axis=1)) + np.var(turned.sum(axis=0)))
+        turned = cv2.warpAffine(small, cv2.getRotationMatrix2D(centre, angle, 1.0), (w, h))[rows, cols]
+        score = float(np.sum(np.diff(turned.sum(axis=1)) ** 2) + np.sum(np.diff(turned.sum(axis=0)) ** 2))
         if score > best_score:
             best, best_score = float(angle), score
     return best
