@@ -34,7 +34,9 @@ def test_a_dozen_pictures_that_decode_to_98_mb_each_are_refused_at_once_in_no_me
     url, pid, _ = server
     outcomes, watch = pictures_at_once(url, pid, bomb_png(), 12)
     assert {kind for kind, _ in outcomes} == {"error"}  # one sentence each, from the header alone
-    assert max(seconds for _, seconds in outcomes) < 1.0
+    # twelve at once through the upload and the queue take about 1.1 s here (the public-link block); decoding
+    # them (the page before: 1.5 s for two, 1.6 GB) would take far longer. The memory bound is the sharp one
+    assert max(seconds for _, seconds in outcomes) < 2.5
     assert watch.rise_mb < 200
 
 
