@@ -272,8 +272,8 @@ def writing(image: Image.Image) -> np.ndarray | str | None:
     if not desk and ruled < RULED:  # plain paper filling the frame: today's path reads it well
         return NOT_A_PAGE
     box = writing_box(ink, valid)
-    if box is None:
-        return None
+    if box is None:  # a blank page, when it is surely a page: whole on a desk, or ruled; else today's path decides
+        return None if corners is not None or ruled >= RULED else NOT_A_PAGE
     if not desk and (box[0].stop - box[0].start) > BIG_WRITING * ink.shape[0]:
         return NOT_A_PAGE
     return ink[box].astype(np.float32)
