@@ -23,6 +23,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 from scipy import ndimage
 
+from mnist_cnn import photo
 from mnist_cnn.config import DIGIT_BOX, IMAGE_SIZE
 from mnist_cnn.errors import InputError
 
@@ -59,6 +60,10 @@ _large_decodes = threading.BoundedSemaphore(LARGE_DECODES)
 
 WORK_SIZE = 256
 """Large images are shrunk so their longer side is about this before the pixel-level steps."""
+
+PHOTO_DETAIL = 1024
+"""Large pictures (a JPEG in its decoder, others after decoding) are reduced no further than this many pixels on
+their shorter side: a small digit on a photographed page keeps the width of its pen for `photo.writing`."""
 
 MIN_CONTRAST = 0.08
 """Below this difference between ink and paper (in 0..1) the image is treated as blank."""
@@ -135,11 +140,11 @@ def open_bytes(data: bytes, name: str, max_pixels: int = MAX_PIXELS) -> Image.Im
 
 
 def decoded(image: Image.Image, name: str) -> Image.Image:
-    """Decode an opened image within DECODE_PIXELS: a JPEG reduced in its decoder to no less than twice WORK_SIZE; a
-    large picture (LARGE_PIXELS) in one of LARGE_DECODES slots and brought to 8 bits and near twice WORK_SIZE before
+    """Decode an opened image within DECODE_PIXELS: a JPEG reduced in its decoder to no less than PHOTO_DETAIL; a
+    large picture (LARGE_PIXELS) in one of LARGE_DECODES slots and brought to 8 bits and near PHOTO_DETAIL before
     the slot is given back (its EXIF orientation kept for `upright`)."""
     if image.format == "JPEG":
-        image.draft(image.mode, (2 * WORK_SIZE, 2 * WORK_SIZE))
+        image.draft(image.mode, (PHOTO_DETAIL, PHOTO_DETAIL))
     if image.width * image.height > DECODE_PIXELS:
         megapixels = DECODE_PIXELS // 1_000_000
         raise InputError(f"{name} is {image.width}x{image.height} pixels; pictures other than JPEG are read up to "
@@ -153,7 +158,7 @@ def decoded(image: Image.Image, name: str) -> Image.Image:
                          "moment.", "busy_decoding")
     try:
         image.load()
-        small = shrink(standard_mode(image), 2 * WORK_SIZE)
+        small = shrink(standard_mode(image), PHOTO_DETAIL)
         if "exif" in image.info:
             small.info["exif"] = image.info["exif"]
         if small is not image:
@@ -445,9 +450,38 @@ def without_ruling(ink: np.ndarray) -> np.ndarray:
 
 def ink_of(source: ImageSource) -> np.ndarray | None:
     """The first half of the chain: any image -> ink strength in 0..1 at working size, a notebook's ruling taken
-    out; None when blank."""
-    ink = stretch_contrast(ink_map(composite_alpha(*gray_and_alpha(upright(load(source))))))
+    out; None when blank. A phone photo of a page with small writing on it goes through `photo.writing` first,
+    which finds the paper and the pen on it (and says so when the page holds no digit)."""
+    image = upright(load(source))
+    found = photo.writing(image)
+    if found is None:
+        raise InputError(NO_DIGIT_ON_PAGE, "no_digit_on_page")
+    if not isinstance(found, str):
+        return stretch_contrast(thick_enough(fit_within(found, WORK_SIZE)))
+    ink = stretch_contrast(ink_map(composite_alpha(*gray_and_alpha(image))))
     return None if ink is None else without_ruling(ink)
+
+
+NO_DIGIT_ON_PAGE = "No digit found on this page: crop closer or write bigger."
+
+
+def thick_enough(ink: np.ndarray) -> np.ndarray:
+    """Writing found on a page, its pen widened to the width MNIST's pen has against the writing's height (a fifth
+    of the crop, which has a rim) when it is much thinner: a thin pen's strokes, broken where a 5's flag or a 4's
+    stem meets the rest, joined again before the number is cut into digits."""
+    width, target = stroke_width(ink), STROKE_RATIO * ink.shape[0] / 1.3
+    if 0 < width < 0.6 * target:
+        return ndimage.grey_dilation(ink, footprint=disk(max(1, int(round((target - width) / 2)))))
+    return ink
+
+
+def fit_within(ink: np.ndarray, size: int) -> np.ndarray:
+    """An ink map reduced (area-averaged) so its longer side is at most `size` pixels."""
+    scale = size / max(ink.shape)
+    if scale >= 1:
+        return ink
+    shape = (max(1, round(ink.shape[1] * scale)), max(1, round(ink.shape[0] * scale)))
+    return np.asarray(Image.fromarray(ink, mode="F").resize(shape, Image.Resampling.BOX), dtype=np.float32)
 
 
 def digit_from_ink(ink: np.ndarray) -> np.ndarray | None:

@@ -293,6 +293,7 @@ ZH_INPUT_ERRORS = {
     "damaged": "{name}已损坏或不完整，无法解码。",
     "no_pixels": "这张图片没有像素。",
     "too_many_pixels": "这张图片有 {width}x{height} 个像素；上限是 {megapixels} 百万像素。",
+    "no_digit_on_page": "这页纸上没有找到数字：请裁得近一些，或写得大一些。",
 }
 """mnist_cnn's sentences about unreadable pictures (InputError's reason -> its words), in Chinese; the English
 ones are the errors' own messages."""

@@ -1,0 +1,279 @@
+"""Find the writing in a phone photo of a page: the paper first, then the pen on it.
+
+A photo taken over a notebook shows more than the digit: the desk around the page (or in its corners), the page's
+ruling, squares and margin line, light falling from one side. `writing` takes such a photo apart the way document
+scanners do, with OpenCV:
+
+    paper:    the page is the bright region the desk's edge encloses (found on a copy with the pen and the ruling
+              closed away); a whole page seen at an angle is warped flat, a page larger than the photo is masked
+    ink:      the pen against the paper's local light (coloured ruling is paper to the brightest channel)
+    ruling:   the page turned upright by the angle that lines its printing up, then the long lines across it taken
+              away (an opening along each direction, whatever their spacing, width and colour)
+    writing:  the strongest cluster of strokes, cropped with a rim: the ink of one digit or a number
+
+and returns that crop as an ink map for `preprocess` to finish, or NOT_A_PAGE for pictures that are not such a
+photo (drawings, scans, a digit that fills the frame), which keep today's path.
+"""
+
+import cv2
+import numpy as np
+from PIL import Image
+
+cv2.setNumThreads(1)  # the server runs one reading per CPU already
+
+NOT_A_PAGE = "not a page"
+"""`writing`'s answer for a picture that is not a photo of a page with small writing on it."""
+
+SMALLEST = 600
+"""Photos of a page are at least this many pixels on their longer side; smaller pictures keep today's path."""
+DETECT = 480
+"""The paper is looked for on a copy this many pixels on its longer side."""
+WORK = 1280
+"""The pen is looked for on the page at most this many pixels on its longer side."""
+EDGE = 0.06
+"""A change of light this strong across three pixels of the copy (the pen and ruling closed away) is an edge:
+the page against the desk. Light falling off across the page and soft shadows change far less."""
+PAGE_LEAST = 0.08
+"""The paper covers at least this share of the photo."""
+AROUND = (48, 64)
+"""A page is told from a hole in the writing by what lies between these many pixels of the copy around it:
+beyond the widest pen (a marker's line on a digit that fills the photo is up to about 40 pixels of the copy)."""
+AS_LIGHT = 0.97
+"""Around a hole in the writing, the lighter part (its upper quartile) is paper at least this light against the
+hole's median; around a page, a desk is darker."""
+FILLS = 0.97
+"""Paper over this share of the photo: there is no desk to mask."""
+RULED = 3
+"""A page with at least this many lines along most of it (SPANS) is ruled or squared paper; a long stroke of a
+big digit is one line at most."""
+SPANS = 0.6
+BIG_WRITING = 0.35
+"""Writing taller than this share of a page that fills the photo is left to today's path, which reads a digit that
+fills the frame well (its strokes are wider than this path's idea of the paper's local light). On a page on a desk
+it stays on this path: today's would read the page itself as ink."""
+LINE = 4
+"""A ruling line runs along at least 1/LINE of the page: longer than any stroke of a digit written on it (a 1 as
+tall as two lines of ruling, or more)."""
+LINE_INK = 0.03
+"""A line fainter than this (ink strength) is left alone: it is paper texture, not ruling."""
+PEN_OVER_LINE = 0.15
+"""Ink this much stronger than the line under it is a stroke drawn along the line."""
+FAINTEST = 0.1
+"""Writing fainter than this (ink strength, 0..1) is not there: the page is blank."""
+SHORTEST = 0.02
+"""The writing is at least this share of the page's longer side tall: shorter marks (a speck, a piece of ruling
+left over) are not a digit, though they may belong to one."""
+BESIDE, ABOVE = 2.0, 0.5
+"""Strokes within BESIDE times the writing's height of it to the side, or ABOVE times above or below it, belong to
+it: the digits of a number written in a row, a 5's flag, a 4's second stroke."""
+
+
+def _gray_copy(rgb: np.ndarray, size: int) -> np.ndarray:
+    h, w = rgb.shape[:2]
+    scale = size / max(h, w)
+    return cv2.resize(rgb, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+
+
+def paper_mask(rgb: np.ndarray) -> np.ndarray:
+    """Where the page is, on a copy DETECT pixels long (uint8 0/1): the bright region bounded by edges."""
+    small = _gray_copy(rgb, DETECT).astype(np.float32) / 255
+    k = max(3, DETECT // 60)  # wider than a marker's line on this copy, narrower than a sliver of desk
+    clean = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    cross = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))
+    gradient = cv2.morphologyEx(clean, cv2.MORPH_GRADIENT, cross).max(axis=2)
+    inside = (gradient < EDGE).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(inside, connectivity=4)
+    brightness = clean.max(axis=2)
+    candidates = [label for label in range(1, count) if stats[label, cv2.CC_STAT_AREA] >= PAGE_LEAST * inside.size]
+    candidates.sort(key=lambda label: float(np.median(brightness[labels == label])), reverse=True)
+    for label in candidates:  # the brightest region that lies on something darker than itself
+        contours, _ = cv2.findContours((labels == label).astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        filled = np.zeros(inside.shape, np.uint8)
+        cv2.drawContours(filled, [max(contours, key=cv2.contourArea)], -1, 1, thickness=cv2.FILLED)
+        if not inside_writing(filled, labels == label, brightness):
+            return cv2.dilate(filled, cross)  # the edge's own pixels, lost to the gradient, are the page's
+    return np.ones(small.shape[:2], np.uint8)
+
+
+def inside_writing(filled: np.ndarray, region: np.ndarray, brightness: np.ndarray) -> bool:
+    """Whether a bright region is a hole in the writing (the inside of a big 0, say) rather than a page: beyond
+    a band as wide as a thick pen around it lies paper as light as the region itself, where a page lies on a
+    darker desk (or reaches past the photo's edge, so that nothing lies around it)."""
+    near = cv2.dilate(filled, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * AROUND[0] + 1,) * 2))
+    far = cv2.dilate(filled, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * AROUND[1] + 1,) * 2))
+    around = brightness[(far > 0) & (near == 0)]
+    if around.size < 0.05 * region.sum():
+        return False
+    return float(np.percentile(around, 75)) > AS_LIGHT * float(np.median(brightness[region]))
+
+
+def quadrilateral(mask: np.ndarray) -> np.ndarray | None:
+    """The page's four corners (4x2, clockwise from the top left) when the whole page lies inside the photo."""
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    contour = max(contours, key=cv2.contourArea)
+    hull = cv2.convexHull(contour)
+    corners = cv2.approxPolyDP(hull, 0.03 * cv2.arcLength(hull, True), True).reshape(-1, 2).astype(np.float32)
+    h, w = mask.shape
+    if len(corners) != 4 or (corners[:, 0] <= 1).any() or (corners[:, 1] <= 1).any() or \
+            (corners[:, 0] >= w - 2).any() or (corners[:, 1] >= h - 2).any():
+        return None
+    centre = corners.mean(axis=0)
+    order = np.argsort(np.arctan2(corners[:, 1] - centre[1], corners[:, 0] - centre[0]))
+    corners = corners[order]  # clockwise in image coordinates, starting anywhere
+    start = int(np.argmin(corners.sum(axis=1)))  # the top-left corner has the smallest x + y
+    return np.roll(corners, -start, axis=0)
+
+
+def flattened(rgb: np.ndarray, corners: np.ndarray) -> np.ndarray:
+    """The page inside `corners` (in `rgb`'s pixels) warped to an upright rectangle of its own size."""
+    top, right, bottom, left = (np.linalg.norm(corners[(i + 1) % 4] - corners[i]) for i in range(4))
+    width, height = int(max(top, bottom)), int(max(left, right))
+    inset = 0.01 * min(width, height)  # the page's own edge and its shadow stay outside
+    target = np.array([[-inset, -inset], [width + inset, -inset], [width + inset, height + inset],
+                       [-inset, height + inset]], np.float32)
+    matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
+    return cv2.warpPerspective(rgb, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def pen_strength(rgb: np.ndarray) -> np.ndarray:
+    """How strongly each pixel is inked (0..1): its brightest channel against the paper's local light there, so
+    that blue, green and red ruling (bright in one channel) is nearly paper while any pen or pencil is not."""
+    value = rgb.max(axis=2).astype(np.float32) / 255
+    h, w = value.shape
+    small = cv2.resize(value, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
+    k = max(5, max(small.shape) // 12) | 1
+    light = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    light = cv2.GaussianBlur(light, (0, 0), k / 4)
+    light = cv2.resize(light, (w, h), interpolation=cv2.INTER_LINEAR)
+    return np.clip(1 - value / np.maximum(light, 1e-3), 0, 1)
+
+
+def upright_angle(ink: np.ndarray) -> float:
+    """The angle (degrees) that turns the page's ruling level: the one whose rows (and columns) of ink change
+    most sharply from one to the next, in the middle of the page, where no turned corner is cut off. Sharp
+    changes are lines; light falling off across the page and noise in the shadows change the sums smoothly."""
+    small = _gray_copy(ink, 400)
+    h, w = small.shape
+    centre = (w / 2, h / 2)
+    rows, cols = slice(h // 6, h - h // 6), slice(w // 6, w - w // 6)
+    best, best_score = 0.0, -1.0
+    for angle in np.arange(-12, 12.01, 0.25):
+        turned = cv2.warpAffine(small, cv2.getRotationMatrix2D(centre, angle, 1.0), (w, h))[rows, cols]
+        score = float(np.sum(np.diff(turned.sum(axis=1)) ** 2) + np.sum(np.diff(turned.sum(axis=0)) ** 2))
+        if score > best_score:
+            best, best_score = float(angle), score
+    return best
+
+
+def without_lines(ink: np.ndarray) -> tuple[np.ndarray, int]:
+    """The ink less every line that runs along at least 1/LINE of the page, across or down (ruling, squares,
+    a margin), found by an opening along each direction with two pixels of slack across it. Where a line was, what
+    stays is the pen: where it crosses the line (its ink on both sides of the line, closed across it) or where it is
+    clearly darker than the line (a stroke drawn along it). Also returns how many lines run along most of the
+    page (SPANS), across or down."""
+    h, w = ink.shape
+    found = []
+    directions = (((max(15, w // LINE), 1), (1, 5), (1, 21)), ((1, max(15, h // LINE)), (5, 1), (21, 1)))
+    for along, slack, across in directions:  # cv2's sizes are (width, height)
+        loose = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, slack))
+        lines = cv2.morphologyEx(loose, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, along))
+        found.append((lines, lines > LINE_INK, across))
+    on_a_line = found[0][1] | found[1][1]
+    off = np.where(on_a_line, 0, ink).astype(np.float32)  # the ink off every line
+    crossing = np.zeros_like(ink)
+    for _, on, across in found:  # a stroke crossing a line: its ink on both sides, closed across the line
+        closed = cv2.morphologyEx(off, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, across))
+        crossing = np.where(on, np.maximum(crossing, closed), crossing)
+    darker = ink - found[0][0] - found[1][0]  # a stroke along a line, darker than it
+    pen = np.maximum(np.minimum(ink, crossing), np.where(darker > PEN_OVER_LINE, darker, 0))
+    across_page = 0
+    for axis, (_, on, _) in zip((1, 0), found):  # rows covered along most of the page, then columns
+        full = on.mean(axis=axis) > SPANS
+        across_page += int(np.count_nonzero(full[1:] & ~full[:-1]) + full[0])  # runs of such rows: lines
+    kept = np.where(on_a_line, pen, ink)
+    # where squares' lines cross inside a stroke, neither direction's closing sees ink: close the stroke itself
+    filled = cv2.morphologyEx(kept, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9)))
+    return np.where(on_a_line, np.maximum(kept, np.minimum(ink, filled)), kept), across_page
+
+
+def writing_box(ink: np.ndarray, valid: np.ndarray) -> tuple[slice, slice] | None:
+    """Where the writing is: the strongest stroke and every stroke near it, grown until no other is near. Strokes
+    that touch the edge of the `valid` part of the picture (the page's edge, a sliver of desk) are not writing."""
+    edge = np.pad(valid, 1) - cv2.erode(np.pad(valid, 1), np.ones((7, 7), np.uint8))
+    edge = edge[1:-1, 1:-1] > 0
+    strength = np.where(edge, 0, ink)
+    peak = float(cv2.GaussianBlur(strength, (0, 0), 1.0).max())
+    if peak < FAINTEST:
+        return None
+    mask = (ink > 0.45 * peak).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if count <= 1:
+        return None
+    mass = np.bincount(labels.ravel(), weights=ink.ravel(), minlength=count)[1:]
+    mass[np.unique(labels[edge & (labels > 0)]) - 1] = 0
+    tall = stats[1:, cv2.CC_STAT_HEIGHT] >= SHORTEST * max(ink.shape)
+    if not (tall & (mass > 0)).any():
+        return None
+    seed = int(np.argmax(np.where(tall, mass, 0)))
+    strong = mass >= 0.05 * mass[seed]
+    x0, y0, bw, bh = stats[1 + seed, :4]
+    box = [x0, y0, x0 + bw, y0 + bh]
+    grew = True
+    while grew:
+        grew = False
+        side, up = BESIDE * (box[3] - box[1]), ABOVE * (box[3] - box[1])
+        for label in np.flatnonzero(strong) + 1:
+            x, y, cw, ch = stats[label, :4]
+            if x <= box[2] + side and x + cw >= box[0] - side and y <= box[3] + up and y + ch >= box[1] - up:
+                new = [min(box[0], x), min(box[1], y), max(box[2], x + cw), max(box[3], y + ch)]
+                if new != box:
+                    box, grew = new, True
+    rim = int(0.15 * (box[3] - box[1])) + 2
+    h, w = ink.shape
+    return slice(max(0, box[1] - rim), min(h, box[3] + rim)), slice(max(0, box[0] - rim), min(w, box[2] + rim))
+
+
+def is_photo(image: Image.Image) -> bool:
+    """A camera's picture, not a drawing or a clean scan: large, and no one shade covers most of it."""
+    if max(image.size) < SMALLEST:
+        return False
+    histogram = image.convert("L").reduce(4).histogram()
+    return max(histogram) < 0.25 * sum(histogram)
+
+
+def writing(image: Image.Image) -> np.ndarray | str | None:
+    """The ink of the writing on a photographed page (float32 0..1, ink high), None when the page holds none,
+    NOT_A_PAGE when the picture is not a photo of a page with writing small on it."""
+    if not is_photo(image):
+        return NOT_A_PAGE
+    rgb = np.asarray(image.convert("RGB"))
+    mask = paper_mask(rgb)
+    desk = mask.mean() < FILLS
+    corners = quadrilateral(mask) if desk else None  # a sliver of desk at an edge is masked, not warped
+    if corners is not None:
+        page = flattened(rgb, corners * (max(rgb.shape[:2]) / DETECT))
+        valid = np.ones(page.shape[:2], np.uint8)
+    else:
+        page = rgb
+        valid = cv2.resize(cv2.erode(mask, np.ones((9, 9), np.uint8)), rgb.shape[1::-1],
+                           interpolation=cv2.INTER_NEAREST)
+    scale = min(1.0, WORK / max(page.shape[:2]))
+    if scale < 1:
+        size = (round(page.shape[1] * scale), round(page.shape[0] * scale))
+        page = cv2.resize(page, size, interpolation=cv2.INTER_AREA)
+        valid = cv2.resize(valid, size, interpolation=cv2.INTER_NEAREST)
+    ink = pen_strength(page) * valid
+    angle = upright_angle(ink)
+    if angle:
+        turn = cv2.getRotationMatrix2D((ink.shape[1] / 2, ink.shape[0] / 2), angle, 1.0)
+        ink = cv2.warpAffine(ink, turn, ink.shape[::-1])
+        valid = cv2.warpAffine(valid, turn, ink.shape[::-1], flags=cv2.INTER_NEAREST)
+    ink, ruled = without_lines(ink)
+    if not desk and ruled < RULED:  # plain paper filling the frame: today's path reads it well
+        return NOT_A_PAGE
+    box = writing_box(ink, valid)
+    if box is None:  # a blank page, when it is surely a page: whole on a desk, or ruled; else today's path decides
+        return None if corners is not None or ruled >= RULED else NOT_A_PAGE
+    if not desk and (box[0].stop - box[0].start) > BIG_WRITING * ink.shape[0]:
+        return NOT_A_PAGE
+    return ink[box].astype(np.float32)
