@@ -14,7 +14,8 @@ with the machine, the date, the short SHA-256 of each network it read and the co
 before it is measured: the report refuses to run a benchmark whose measured files differ from the commit.
 README's headline table (`<!-- figures: headlines -->`) is made of the lines the benchmarks print as
 `headline: what | figure`, each with the command that printed it, the date and the commit.
-Nothing between markers is typed by hand; running the report twice changes only figures and stamps.
+Nothing between markers is typed by hand; running the report twice changes only figures and stamps. Each block
+is written as soon as its benchmark ends, so a benchmark that fails stops the report without losing the others.
 With `--only`, the other blocks and headline rows keep their figures (and their own stamps).
 """
 
@@ -148,19 +149,23 @@ def main() -> int:
     if changed:
         sys.exit("The stamp names the commit a figure measured, so commit these first:\n" + "\n".join(changed))
     stamps = {name: freshness.stamp_now(module(name), day) for name in names}
-    outputs = {name: run(name) for name in names}
-    new = {name: block(name, output, f"{machine()}, {stamps[name]}") for name, output in outputs.items()}
-    rows = {name: f"{day}; code {stamp.code}" for name, stamp in stamps.items()}
+    for name in names:  # each block written as its benchmark ends: a later one that fails loses only its own
+        write(name, run(name), stamps[name], day)
+    return 0
+
+
+def write(name: str, output: str, stamp: freshness.Stamp, day: str) -> None:
+    """Put one benchmark's block, and its headline rows, into every document that holds them."""
+    new = {name: block(name, output, f"{machine()}, {stamp}")}
     for document in DOCUMENTS:
         text = document.read_text()
         previous = collect(text).get("headlines")
         if previous is not None:
-            new["headlines"] = headlines(outputs, rows, previous)
+            new["headlines"] = headlines({name: output}, {name: f"{day}; code {stamp.code}"}, previous)
         updated = MARKER.sub(lambda m: new.get(m["name"], m[0]), text)
         if updated != text:
             document.write_text(updated)
-            print(f"rewrote {document.relative_to(ROOT)}")
-    return 0
+            print(f"  rewrote {document.relative_to(ROOT)}", flush=True)
 
 
 if __name__ == "__main__":

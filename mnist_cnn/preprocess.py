@@ -448,6 +448,9 @@ def without_ruling(ink: np.ndarray) -> np.ndarray:
     return ink
 
 
+NO_DIGIT_ON_PAGE = "No digit found on this page: crop closer or write bigger."
+
+
 def ink_of(source: ImageSource) -> np.ndarray | None:
     """The first half of the chain: any image -> ink strength in 0..1 at working size, a notebook's ruling taken
     out; None when blank. A phone photo of a page with small writing on it goes through `photo.writing` first,
@@ -460,9 +463,6 @@ def ink_of(source: ImageSource) -> np.ndarray | None:
         return stretch_contrast(thick_enough(fit_within(found, WORK_SIZE)))
     ink = stretch_contrast(ink_map(composite_alpha(*gray_and_alpha(image))))
     return None if ink is None else without_ruling(ink)
-
-
-NO_DIGIT_ON_PAGE = "No digit found on this page: crop closer or write bigger."
 
 
 def thick_enough(ink: np.ndarray) -> np.ndarray:

