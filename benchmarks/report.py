@@ -15,7 +15,8 @@ before it is measured: the report refuses to run a benchmark whose measured file
 README's headline table (`<!-- figures: headlines -->`) is made of the lines the benchmarks print as
 `headline: what | figure`, each with the command that printed it, the date and the commit.
 Nothing between markers is typed by hand; running the report twice changes only figures and stamps. Each block
-is written as soon as its benchmark ends, so a benchmark that fails stops the report without losing the others.
+is written as soon as its benchmark ends; a benchmark that fails keeps its old block, the others go on, and the
+report ends by naming it (and fails).
 With `--only`, the other blocks and headline rows keep their figures (and their own stamps).
 """
 
@@ -69,14 +70,15 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
-def run(name: str) -> str:
-    """Run one benchmark and return what it printed; a failed run stops the report with its output."""
+def run(name: str) -> str | None:
+    """Run one benchmark and return what it printed; None, with its output printed, when it failed."""
     command = [sys.executable, *BENCHMARKS[name]]
     print(f"running {name}: python {' '.join(BENCHMARKS[name])}", flush=True)
     started = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     if done.returncode != 0:
-        sys.exit(f"{name} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+        print(f"{name} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}", flush=True)
+        return None
     print(f"  {time.perf_counter() - started:.0f} s", flush=True)
     return done.stdout
 
@@ -149,8 +151,15 @@ def main() -> int:
     if changed:
         sys.exit("The stamp names the commit a figure measured, so commit these first:\n" + "\n".join(changed))
     stamps = {name: freshness.stamp_now(module(name), day) for name in names}
-    for name in names:  # each block written as its benchmark ends: a later one that fails loses only its own
-        write(name, run(name), stamps[name], day)
+    failed = []
+    for name in names:  # each block written as its benchmark ends: one that fails keeps its old block
+        output = run(name)
+        if output is None:
+            failed.append(name)
+        else:
+            write(name, output, stamps[name], day)
+    if failed:
+        sys.exit(f"failed, their blocks unchanged: {' '.join(failed)} (once mended: --only {' '.join(failed)})")
     return 0
 
 
