@@ -1,5 +1,6 @@
-"""Where the time goes per request: in-process prediction, the model alone, the API against the
-protocol's floor (a text echo served by the same Gradio), throughput, and cold start.
+"""Where the time goes per request: in-process prediction (a drawing, and a 12-megapixel phone photo of a page),
+the model alone, the API against the protocol's floor (a text echo served by the same Gradio), throughput, and
+cold start.
 
     python -m benchmarks.latency [--repeat 200] [--api-calls 100] [--clients 8] [--seconds 5] [--rounds 3]
 
@@ -11,6 +12,7 @@ calls is fairest when they are measured side by side.
 
 import argparse
 import base64
+import io
 import os
 import statistics
 import subprocess
@@ -23,7 +25,9 @@ from pathlib import Path
 import gradio as gr
 import numpy as np
 import torch
+from PIL import Image
 
+from harness import photos
 from harness.people import stroke_digit
 from harness.server import ROOT, start_app, stop_app
 from mnist_cnn.explain import look_inside
@@ -70,8 +74,32 @@ def in_process(repeat: int) -> None:
         print(f"  model only (1 image):         {summary(model_only)}")
         if threads == 1:
             page = statistics.median(timed(lambda: classifier.read_number(canvas), repeat)) * 1000
+            photo = photo_row(classifier, max(10, repeat // 10))
             print(f"headline: model alone, one image (1 thread, p50) | {statistics.median(model_only) * 1000:.2f} ms")
             print(f"headline: the page's path on an 800x800 canvas (read_number, 1 thread, p50) | {page:.2f} ms")
+            print(f"headline: the page's path on a 12-megapixel phone photo of a notebook page (read_number, JPEG "
+                  f"bytes, 1 thread, p50) | {photo:.0f} ms")
+
+
+def photo_row(classifier: DigitClassifier, repeat: int) -> float:
+    """Print the page's path on a 12-megapixel phone photo, from its JPEG bytes; return its p50 in ms."""
+    photo, written = twelve_megapixel_photo()
+    reading = classifier.read_number(photo)
+    times = timed(lambda: classifier.read_number(photo), repeat)
+    print(f"  read_number(a 4000x3000 JPEG photo of a page, {len(photo) / 1e6:.1f} MB, {written} written, read "
+          f"{reading.number}{' unsure' if reading.unsure else ''}): {summary(times)}")
+    return statistics.median(times) * 1000
+
+
+def twelve_megapixel_photo() -> tuple[bytes, str]:
+    """A phone's 12-megapixel JPEG of a notebook page on a desk with a small digit on it (`harness.photos`, its
+    digit drawn by `harness.people.stroke_digit`), and the digit written."""
+    rng = np.random.default_rng(0)
+    digit = 255 - np.asarray(stroke_digit(4, rng, canvas=280, width=24).convert("L").resize((28, 28), Image.BOX))
+    page = photos.photo([digit], photos.KINDS["small digit"], rng).convert("RGB")
+    buffer = io.BytesIO()
+    page.resize((4000, 3000), Image.Resampling.BICUBIC).save(buffer, format="JPEG", quality=90)
+    return buffer.getvalue(), "4"
 
 
 def echo(text: str) -> str:
