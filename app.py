@@ -39,6 +39,7 @@ from webpage.kept import CORRECTIONS_PER_ADDRESS, CORRECTIONS_PER_PAGE, Drawings
 from webpage.pictures import picture_html, picture_url
 from webpage.queue_pace import pace
 from webpage.readings import BUSY_MS, LivePace, usable_cpus
+from webpage.runs import EXPERIMENTS
 from webpage.server_memory import ForgetFinished, limit_fragmentation, start_trimming
 from webpage.text import ENGLISH, TEXTS, language, say, unreadable
 from webpage.training import TabView, TrainTab
@@ -343,12 +344,28 @@ def on_correct(label: str | None, picture: bytes | str | None, drawn: str | None
     return say(lang, "thanks", label=say(lang, "not_a_digit") if label == NOT_A_DIGIT else label)
 
 
-def on_train(kernel, norm, pool, width, optimizer, lr, epochs, images, request: gr.Request):
-    """Train the article's network as the visitor chose, and show it learn (webpage/training.py): its place in
-    line first when another run is going."""
-    choices = dict(kernel=kernel, norm=norm, pool=pool, width=width, optimizer=optimizer, lr=lr, epochs=epochs,
-                   images=images)
-    yield from train_tab.train(choices, request.session_hash, addresses.of(request), page_language(request))
+def train_event(experiment: str | None = None):
+    """The Train button's event, or an experiment's (a pair of runs one after the other, webpage/runs.py): train the
+    article's network as the visitor chose and show it learn (webpage/training.py), its place in line first when
+    another run is going."""
+
+    def on_train(kernel, norm, pool, width, optimizer, lr, epochs, images, request: gr.Request):
+        choices = dict(kernel=kernel, norm=norm, pool=pool, width=width, optimizer=optimizer, lr=lr, epochs=epochs,
+                       images=images)
+        yield from train_tab.train(choices, request.session_hash, addresses.of(request), page_language(request),
+                                   experiment)
+
+    return on_train
+
+
+def on_pick(number, request: gr.Request):
+    """A kept run chosen: the Read tab asks its network from now on, and the download is its."""
+    return train_tab.pick(request.session_hash, number)
+
+
+def on_compare(first, second, request: gr.Request) -> str:
+    """Where two kept runs' errors differ."""
+    return train_tab.compare(request.session_hash, first, second, page_language(request))
 
 
 def on_train_stop(request: gr.Request) -> None:
@@ -517,6 +534,17 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
                 tab["digits"] = gr.HTML(elem_id="train-digits", label=I18N("train_digits"), show_label=True,
                                         container=True)
             tab["accuracy"] = gr.Markdown(elem_id="train-accuracy", label=I18N("train_accuracy"))
+            with gr.Column(elem_id="train-experiments"):  # one pair of runs each, and what the visitor's showed
+                gr.Markdown(I18N("experiments_head"))
+                experiments = {name: gr.Button(I18N(f"experiment_{name}"), size="sm",
+                                               elem_id=f"train-experiment-{name}") for name in EXPERIMENTS}
+                tab["finding"] = gr.Markdown(elem_id="train-finding")
+            gr.Markdown(I18N("runs_head"))
+            tab["runs"] = gr.HTML(elem_id="train-runs")
+            with gr.Row():
+                tab["pick"] = gr.Dropdown([], label=I18N("run_pick"), elem_id="train-pick")
+                tab["compare"] = gr.Dropdown([], label=I18N("run_compare"), elem_id="train-compare")
+            tab["difference"] = gr.HTML(elem_id="train-difference")
             tab["results"] = gr.HTML(elem_id="train-results")
             tab["download"] = gr.DownloadButton(I18N("train_download"), elem_id="train-download", visible=False)
     # page.js puts a finished drawing's answer here, as JSON: read_drawing's "page" part and the drawing itself
@@ -545,10 +573,18 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
     # told at once that it is full: the event never waits in Gradio's queue (no concurrency limit), so calls of it
     # cannot fill the queue that uploads and the API share. Stop and a closed page reach the run through the
     # visitor's session.
-    train_start.click(on_train, inputs=list(choice.values()), outputs=[tab[f.name] for f in fields(TabView)],
+    train_outputs = [tab[f.name] for f in fields(TabView)]
+    train_start.click(train_event(), inputs=list(choice.values()), outputs=train_outputs,
                       concurrency_limit=None, concurrency_id="train", show_progress="minimal",
                       show_progress_on=tab["progress"], api_name="train", api_visibility="undocumented")
+    for name, button in experiments.items():
+        button.click(train_event(name), inputs=list(choice.values()), outputs=train_outputs,
+                     concurrency_limit=None, concurrency_id="train", show_progress="minimal",
+                     show_progress_on=tab["progress"], api_visibility="private")
     train_stop.click(on_train_stop, queue=False, **private)
+    tab["pick"].input(on_pick, inputs=tab["pick"], outputs=[tab["your_key"], tab["download"]], **private)
+    for picked in (tab["pick"], tab["compare"]):
+        picked.input(on_compare, inputs=[tab["pick"], tab["compare"]], outputs=tab["difference"], **private)
     demo.unload(on_leave)
     if corrections is not None:
         send.click(on_correct, inputs=[right_label, page["picture"], drawn], outputs=correction_status, queue=False,

@@ -1,5 +1,8 @@
 """The Train tab's server side: one run at a time in the order asked for, and each visitor's network kept apart."""
 
+from dataclasses import fields
+
+import gradio as gr
 import numpy as np
 
 from mnist_cnn.live import TAB_DEFAULTS
@@ -124,3 +127,63 @@ def test_closing_a_running_visitors_stream_does_not_wait_for_the_training_proces
     views.close()  # what Gradio does on its event loop when the page is closed
     assert time.perf_counter() - start < 0.5
     assert tab.line.tickets == []  # the place is given up at once; the process is reaped on a thread of its own
+
+
+class QuickRun:
+    """A run that learns nothing: a start, two steps and its untrained network; `stopped` as asked."""
+
+    made: list[list[str]] = []
+    stopped = False
+
+    def __init__(self, argv):
+        QuickRun.made.append(argv)
+        self.choices = {"norm": argv[argv.index("--norm") + 1]}
+
+    def __iter__(self):
+        from tests.test_runs import done_news, points
+
+        yield {"kind": "start", "digits": np.zeros((2, 28, 28), np.uint8), "labels": [1, 2]}
+        for point in points(2):
+            yield {"kind": "step", "epoch": 1, "epochs": 1, "step": 1, "steps": 2, "answers": [1, 2],
+                   "kernels": np.zeros((8, 8), np.uint8), **point}
+        news = done_news(TAB_DEFAULTS | self.choices, accuracy=0.97 if self.choices["norm"] == "none" else 0.98)
+        yield {"kind": "done", "stopped": QuickRun.stopped, "wrong": {"images": np.zeros((0, 28, 28), np.uint8),
+                                                                      "labels": [], "answers": []}, **news}
+
+    def stop(self):
+        pass
+
+    def close(self):
+        pass
+
+
+def test_an_experiment_trains_its_pair_one_after_the_other_and_says_what_they_showed(monkeypatch):
+    import webpage.training as training
+
+    monkeypatch.setattr(training, "LiveRun", QuickRun)
+    QuickRun.made, QuickRun.stopped = [], False
+    tab = TrainTab()
+    views = [dict(zip([f.name for f in fields(TabView)], view))
+             for view in tab.train(dict(TAB_DEFAULTS), "page", "address", ENGLISH, experiment="norm")]
+    assert [argv[argv.index("--norm") + 1] for argv in QuickRun.made] == ["none", "batch"]
+    last = views[-1]
+    assert last["runs"].count("<tr data-run=") == 2 and "98.0 %" in last["runs"]
+    assert last["finding"] == ("Your runs: #1 no normalization read 97.0 % of MNIST test, #2 batch norm 98.0 %: "
+                               "#2 batch norm read 1.0 points more.")
+    assert set(last["accuracy_plot"]["value"]["series"]) == {"#1 no normalization", "#2 batch norm"}
+    assert last["pick"]["value"] == 2 and last["compare"]["value"] == 1
+    key, download = tab.pick("page", "1")  # the first run for the Read tab, and its download
+    assert tab.networks.get(key) is not None and download["value"].endswith(".safetensors")
+    assert tab.pick("page", "../../etc") == (gr.skip(), gr.skip()) and tab.compare("page", 1, "x", ENGLISH) == ""
+    assert "Errors in all" in tab.compare("page", "2", 1, ENGLISH)
+    tab.forget("page")
+    assert tab.runs.of("page") == [] and tab.networks.get(key) is None
+
+
+def test_an_experiment_whose_first_run_is_stopped_does_not_start_the_second(monkeypatch):
+    import webpage.training as training
+
+    monkeypatch.setattr(training, "LiveRun", QuickRun)
+    QuickRun.made, QuickRun.stopped = [], True
+    list(TrainTab().train(dict(TAB_DEFAULTS), "page", "address", ENGLISH, experiment="kernel"))
+    assert len(QuickRun.made) == 1

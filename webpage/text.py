@@ -152,9 +152,12 @@ EN = {
     "wrong_head": "Test digits it got wrong: {count} of 10,000 (the first {shown}, each with its answer).",
     "train_download": "Download your network",
     "your_model": "Your network, on the same input",
-    "runs_head": "Your runs on this page (the last four), each labelled by what differs between them. Pick one for "
-    "the **Read** tab, or compare two runs' errors.",
+    "runs_head": "Your runs on this page (the last four), each labelled by what differs between them. Once one is "
+    "kept, the plots show one line per run, on the held-out images. Pick one for the **Read** tab, or compare two "
+    "runs' errors.",
     "run_label": "run",
+    "run_pick": "Your network on the Read tab (and its download)",
+    "run_compare": "Compare its errors with",
     "run_choices": "choices",
     "run_seconds": "time",
     "run_accuracy": "MNIST test",
@@ -309,8 +312,11 @@ ZH = {
     "wrong_head": "读错的测试数字：10,000 个中有 {count} 个（下面是前 {shown} 个，各带网络的回答）。",
     "train_download": "下载你的网络",
     "your_model": "你的网络，同一输入",
-    "runs_head": "你在本页训练的网络（最近四次），每次按彼此不同之处标注。可选一个用于 **识别** 页，或比较两次的错误。",
+    "runs_head": "你在本页训练的网络（最近四次），每次按彼此不同之处标注。保留了一次之后，图中每次训练一条线，"
+    "都在留出的图像上测得。可选一个用于 **识别** 页，或比较两次的错误。",
     "run_label": "训练",
+    "run_pick": "识别页上用的网络（及其下载）",
+    "run_compare": "与之比较错误的网络",
     "run_choices": "选择",
     "run_seconds": "用时",
     "run_accuracy": "MNIST 测试集",

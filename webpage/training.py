@@ -26,6 +26,8 @@ from mnist_cnn.errors import CheckpointError
 from mnist_cnn.live import LiveRun, argv_of, network_of
 from mnist_cnn.predict import DigitClassifier
 from webpage.pictures import picture_url
+from webpage.runs import Runs, confusion_difference, experiment_choices, finding, run_labels, runs_table
+from webpage.runs import curves as runs_curves
 from webpage.text import say
 
 KEEP_NETWORKS = 16
@@ -142,6 +144,11 @@ class TabView:
     download: object = None
     your_key: object = None
     your_chart: object = None
+    runs: object = None
+    pick: object = None
+    compare: object = None
+    difference: object = None
+    finding: object = None
 
     def values(self) -> tuple:
         return tuple(gr.skip() if getattr(self, f.name) is None else getattr(self, f.name) for f in fields(self))
@@ -160,9 +167,13 @@ def curves(points: list[dict], lang: str) -> tuple[dict, dict]:
     rows = [(p["seconds"], name, p[f"{prefix}loss"], 100 * p[f"{prefix}accuracy"])
             for p in points for prefix, name in series.items()]
     frame = pd.DataFrame(rows, columns=["seconds", "series", "loss", "accuracy"])
+    return plot_updates(frame, dict(zip(series.values(), CURVE_COLOURS)), lang)
+
+
+def plot_updates(frame: pd.DataFrame, colours: dict, lang: str) -> tuple[dict, dict]:
+    """The two plots' updates from one frame of seconds, series, loss and accuracy."""
     # the legend would fall below the plot's box: the colours are fixed, and the sentence above the plots names them
-    titles = {"x_title": say(lang, "plot_seconds"), "color_title": "",
-              "color_map": dict(zip(series.values(), CURVE_COLOURS))}
+    titles = {"x_title": say(lang, "plot_seconds"), "color_title": "", "color_map": colours}
     return tuple(gr.update(value=frame[["seconds", "series", name]], y_title=say(lang, f"plot_{name}"), **titles)
                  for name in ("loss", "accuracy"))
 
@@ -194,24 +205,36 @@ def results_html(news: dict, lang: str) -> str:
             + digits_html(list(map(picture_url, wrong["images"])), wrong["labels"], wrong["answers"]))
 
 
+def run_number(value) -> int:
+    """A run's number as the page sent it (0, which no run has, for anything else)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        return 0
+
+
 class TrainTab:
-    """The tab's events: `train` (a generator of TabView values), `stop`, and `forget` when a session ends."""
+    """The tab's events: `train` (a generator of TabView values; with `experiment`, a pair of runs one after the
+    other), `stop`, `pick` and `compare` among a page's kept runs, and `forget` when a session ends."""
 
     def __init__(self) -> None:
         self.line = Line()
         self.networks = Networks()
+        self.runs = Runs()
+        self.downloads: dict[str, Path] = {}  # a page's picked run's file (in a folder of its own), until it goes
 
-    def train(self, choices: dict, session: str, address: str, lang: str):
+    def train(self, choices: dict, session: str, address: str, lang: str, experiment: str | None = None):
         try:
-            argv = argv_of(choices)
-        except ValueError:
+            plan = [choices] if experiment is None else list(experiment_choices(experiment, choices))
+            argvs = [argv_of(planned) for planned in plan]
+        except (ValueError, KeyError):
             yield TabView(progress=progress_html(say(lang, "not_a_choice"))).values()
             return
         ticket = self.line.join(session, address)
         if isinstance(ticket, str):  # no place: said at once, nothing waits
             yield TabView(progress=progress_html(say(lang, ticket))).values()
             return
-        folder = None
+        folders = []
         try:
             place = self.line.place(ticket)
             while place > 0:
@@ -220,56 +243,102 @@ class TrainTab:
             if ticket.left:
                 yield TabView(progress=progress_html(say(lang, "left_line"))).values()
                 return
-            ticket.run = LiveRun(argv)
-            yield TabView(progress=progress_html(say(lang, "starting"), 0.0), accuracy="", results="",
-                          download=gr.update(value=None, visible=False)).values()
-            points, test_digits = [], None
-            for news in ticket.run:
-                if news["kind"] == "start":  # the same digits all run long: their pictures made once
-                    test_digits = list(map(picture_url, news["digits"])), news["labels"]
-                elif news["kind"] == "step":
-                    points.append(news)
-                    yield self.step_view(news, points, test_digits, lang).values()
-                elif news["kind"] == "error":
-                    key = "no_mnist" if news["reason"] == "DataUnavailable" else "train_failed"
-                    yield TabView(progress=progress_html(say(lang, key))).values()
-                else:
-                    folder = tempfile.mkdtemp(prefix="mnist-cnn-train-")
-                    yield self.done_view(news, session, Path(folder), lang).values()
+            for planned, argv in zip(plan, argvs):  # an experiment's second run only if its first ran its course
+                if ticket.run is not None:
+                    threading.Thread(target=ticket.run.close, name="reap-run", daemon=True).start()
+                ticket.run = LiveRun(argv)
+                yield TabView(progress=progress_html(say(lang, "starting"), 0.0), accuracy="", results="",
+                              download=gr.update(value=None, visible=False)).values()
+                points, test_digits, stopped = [], None, True
+                for news in ticket.run:
+                    if news["kind"] == "start":  # the same digits all run long: their pictures made once
+                        test_digits = list(map(picture_url, news["digits"])), news["labels"]
+                    elif news["kind"] == "step":
+                        points.append(news)
+                        yield self.step_view(news, points, test_digits, planned, session, lang).values()
+                    elif news["kind"] == "error":
+                        key = "no_mnist" if news["reason"] == "DataUnavailable" else "train_failed"
+                        yield TabView(progress=progress_html(say(lang, key))).values()
+                    else:
+                        folders.append(tempfile.mkdtemp(prefix="mnist-cnn-train-"))
+                        stopped = news["stopped"]
+                        yield self.done_view(news, planned, points, session, Path(folders[-1]), lang,
+                                             experiment).values()
+                if stopped:
+                    break
         finally:  # Gradio runs this on its event loop when the page closes: the process is reaped elsewhere
             self.line.leave(ticket)
             if ticket.run is not None:
                 threading.Thread(target=ticket.run.close, name="reap-run", daemon=True).start()
-            if folder is not None:  # Gradio has its own copy of the download by now
+            for folder in folders:  # Gradio has its own copy of the download by now
                 shutil.rmtree(folder, ignore_errors=True)
 
-    def step_view(self, news: dict, points: list[dict], test_digits, lang: str) -> TabView:
+    def step_view(self, news: dict, points: list[dict], test_digits, choices: dict, session: str,
+                  lang: str) -> TabView:
         done = (news["epoch"] - 1 + news["step"] / news["steps"]) / news["epochs"]
-        loss, accuracy = curves(points, lang)
+        kept = self.runs.of(session)  # with runs kept, one line per run on the held-out images
+        loss, accuracy = plot_updates(*runs_curves(kept, lang, choices, points), lang) if kept else \
+            curves(points, lang)
         sentence = say(lang, "training", epoch=news["epoch"], epochs=news["epochs"], step=news["step"],
                        steps=news["steps"], seconds=f"{news['seconds']:.0f}")
         return TabView(progress=progress_html(sentence, done), loss_plot=loss, accuracy_plot=accuracy,
                        kernels=f'<img class="train-kernels" src="{picture_url(news["kernels"])}" alt="">',
                        digits=digits_html(*test_digits, news["answers"]) if test_digits else None)
 
-    def done_view(self, news: dict, session: str, folder: Path, lang: str) -> TabView:
+    def done_view(self, news: dict, choices: dict, points: list[dict], session: str, folder: Path, lang: str,
+                  experiment: str | None = None) -> TabView:
         try:
             network = DigitClassifier(network_of(news["state"], news["metadata"]), news["metadata"])
         except CheckpointError:
             return TabView(progress=progress_html(say(lang, "train_failed")))
         key = self.networks.add(session, network)
+        run = self.runs.add(session, choices, points, news)
+        kept = self.runs.of(session)
         path = folder / DOWNLOAD_NAME
         save_checkpoint(network.model, path, news["metadata"])
         sentence = say(lang, "stopped" if news["stopped"] else "trained", seconds=f"{news['seconds']:.0f}")
-        return TabView(progress=progress_html(sentence, 1.0),
+        options = list(zip(run_labels(kept, lang), [kept_run.number for kept_run in kept]))
+        loss, accuracy = plot_updates(*runs_curves(kept, lang), lang) if len(kept) > 1 else (None, None)
+        said = finding(experiment, kept, lang) if experiment else None
+        return TabView(progress=progress_html(sentence, 1.0), loss_plot=loss, accuracy_plot=accuracy,
                        accuracy=say(lang, "test_accuracy", percent=f"{100 * news['test_accuracy']:.1f}"),
                        results=results_html(news, lang), download=gr.update(value=str(path), visible=True),
-                       your_key=key, your_chart=gr.update(visible=True))
+                       your_key=key, your_chart=gr.update(visible=True), runs=runs_table(kept, lang),
+                       pick=gr.update(choices=options, value=run.number),
+                       compare=gr.update(choices=options, value=kept[-2].number if len(kept) > 1 else None),
+                       difference=self.compare(session, kept[-2].number, run.number, lang) if len(kept) > 1 else "",
+                       finding=said)
+
+    def pick(self, session: str, number: int | None) -> tuple:
+        """A kept run chosen for the Read tab: (the key its network is asked for by, its download)."""
+        run = self.runs.get(session, run_number(number))
+        if run is None:
+            return gr.skip(), gr.skip()
+        network = run.network()
+        key = self.networks.add(session, network)
+        # the session's name comes from the page: the folder's is the server's own
+        if session not in self.downloads:
+            self.downloads[session] = Path(tempfile.mkdtemp(prefix="mnist-cnn-picked-"))
+        path = self.downloads[session] / f"{run.number}" / DOWNLOAD_NAME
+        path.parent.mkdir(exist_ok=True)
+        save_checkpoint(network.model, path, run.metadata)
+        return key, gr.update(value=str(path), visible=True)
+
+    def compare(self, session: str, first: int | None, second: int | None, lang: str) -> str:
+        """Where two kept runs' errors differ (empty until two are chosen)."""
+        runs = [self.runs.get(session, run_number(number)) for number in (first, second)]
+        if None in runs or runs[0] is runs[1]:
+            return ""
+        return confusion_difference(*sorted(runs, key=lambda run: run.number), lang)
 
     def stop(self, session: str) -> None:
         self.line.stop(session)
 
     def forget(self, session: str) -> None:
-        """The session has ended: its run stops and its network goes."""
+        """The session has ended: its run stops, and its networks and kept runs go."""
         self.line.stop(session)
         self.networks.forget(session)
+        self.runs.forget(session)
+        folder = self.downloads.pop(session, None)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
