@@ -360,7 +360,7 @@ def train_event(experiment: str | None = None):
 
 def on_pick(number, request: gr.Request):
     """A kept run chosen: the Read tab asks its network from now on, and the download is its."""
-    return train_tab.pick(request.session_hash, number)
+    return train_tab.pick(request.session_hash, number, page_language(request))
 
 
 def on_compare(first, second, request: gr.Request) -> str:
@@ -544,6 +544,7 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
             with gr.Row():
                 tab["pick"] = gr.Dropdown([], label=I18N("run_pick"), elem_id="train-pick")
                 tab["compare"] = gr.Dropdown([], label=I18N("run_compare"), elem_id="train-compare")
+            picked = gr.Markdown(elem_id="train-picked")
             tab["difference"] = gr.HTML(elem_id="train-difference")
             tab["results"] = gr.HTML(elem_id="train-results")
             tab["download"] = gr.DownloadButton(I18N("train_download"), elem_id="train-download", visible=False)
@@ -582,7 +583,7 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
                      concurrency_limit=None, concurrency_id="train", show_progress="minimal",
                      show_progress_on=tab["progress"], api_visibility="private")
     train_stop.click(on_train_stop, queue=False, **private)
-    tab["pick"].input(on_pick, inputs=tab["pick"], outputs=[tab["your_key"], tab["download"]], **private)
+    tab["pick"].input(on_pick, inputs=tab["pick"], outputs=[tab["your_key"], tab["download"], picked], **private)
     for picked in (tab["pick"], tab["compare"]):
         picked.input(on_compare, inputs=[tab["pick"], tab["compare"]], outputs=tab["difference"], **private)
     demo.unload(on_leave)

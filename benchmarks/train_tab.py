@@ -6,19 +6,30 @@ accuracy of the network within a minute.
 Each run is the tab's default choices (mnist_cnn.live.TAB_DEFAULTS) asked of a fresh `python app.py` over
 Gradio's API (the same event the Train button starts), one after another. Per run: seconds from the click to the
 first curve point and to the end, curve updates a second while it trained, and the final MNIST test accuracy the
-tab shows.
+tab shows. Then the memory a server spends on kept runs (webpage/runs.py), in a process of this benchmark's own:
+its resident memory holding sixteen visitors' networks as the tab keeps them today, and then four kept runs for
+each of them, of the tab's default network and of its widest.
 """
 
 import argparse
+import gc
+import multiprocessing
+import os
 import re
 import statistics
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 from gradio_client import Client
 
 from harness.bench import headline, machine
 from harness.server import start_app, stop_app
 from mnist_cnn.live import CHOICES, TAB_DEFAULTS
+from mnist_cnn.model import build_model
+from mnist_cnn.predict import DigitClassifier
+from mnist_cnn.train import VARIANT_KEYS
+from webpage.runs import KEEP_RUNS, KEPT_BYTES, Runs
+from webpage.training import KEEP_NETWORKS, Networks
 
 # what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
 MEASURES = ("app.py",)
@@ -47,6 +58,29 @@ def one_run(client: Client) -> dict:
             "accuracy": float(shown.group(1)) if shown else float("nan")}
 
 
+def resident_mb() -> float:
+    gc.collect()
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def kept_runs_memory(choices: dict, visitors: int = KEEP_NETWORKS) -> tuple[float, float, float]:
+    """Resident MB with `visitors` networks of these choices kept as the tab keeps them, then MB more with KEEP_RUNS
+    kept runs each (webpage.runs.Runs), and the MB of weights those runs hold."""
+    options = {key: choices[key] for key in VARIANT_KEYS}
+    networks, runs = Networks(), Runs()
+    for visitor in range(visitors):
+        networks.add(str(visitor), DigitClassifier(build_model("seed", options), {"mean": 0.5, "std": 0.5}))
+    before = resident_mb()
+    for visitor in range(visitors):
+        for _ in range(KEEP_RUNS):
+            state = {key: value.numpy() for key, value in build_model("seed", options).state_dict().items()}
+            news = {"seconds": 30.0, "test_accuracy": 0.98, "confusion": [[0] * 10 for _ in range(10)],
+                    "metadata": {"arch": "seed", "arch_options": options, "mean": 0.5, "std": 0.5}, "state": state}
+            runs.add(str(visitor), choices, [], news)
+    return before, resident_mb() - before, runs.nbytes() / 2**20
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=2, help="runs, one after another (default 2)")
@@ -65,6 +99,18 @@ def main() -> None:
                   f"| {run['accuracy']:.1f} % |", flush=True)
     finally:
         stop_app(process)
+    print(f"\nKept runs ({KEEP_RUNS} a visitor, {KEPT_BYTES // 2**20} MB of weights at most on the server):\n\n"
+          "| network | 16 visitors' networks, resident | and 4 kept runs each: more resident | their weights |\n"
+          "| --- | ---: | ---: | ---: |")
+    for name, choices in (("the tab's default", TAB_DEFAULTS), ("the widest (32 maps, batch norm)",
+                                                                 {**TAB_DEFAULTS, "width": 32, "norm": "batch"})):
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as fresh:  # a process each
+            before, more, weights = fresh.submit(kept_runs_memory, choices).result()
+        print(f"| {name} | {before:.0f} MB | +{more:.0f} MB | {weights:.0f} MB |")
+        if choices is TAB_DEFAULTS:
+            kept = more
+    headline("Train tab, 16 visitors keeping 4 runs each (the tab's default network)",
+             f"+{kept:.0f} MB resident beyond their 16 networks")
     headline("Train tab, the article's network with the tab's defaults (click to test accuracy; curve updates a "
              "second; MNIST test accuracy)",
              f"{statistics.median(r['end'] for r in runs):.0f} s; "

@@ -142,3 +142,40 @@ def test_in_chinese_the_tab_and_its_run_speak_chinese(browser, app_url, tmp_path
     expect(page.locator("#train-accuracy")).to_contain_text("读对了")
     assert page.errors == []
     page.close()
+
+
+def test_an_experiment_trains_its_pair_and_the_runs_are_compared_side_by_side(browser, app_url):
+    page = train_tab(browser, app_url, images="5,000", epochs="1")
+    page.click("#train-experiment-norm")
+    expect(page.locator("#train-finding")).to_contain_text("Your runs", timeout=120_000)
+    finding = page.locator("#train-finding").inner_text()
+    assert "#1 no normalization" in finding and "#2 batch norm" in finding
+    rows = page.locator("#train-runs tbody tr")
+    expect(rows).to_have_count(2)
+    assert all(re.search(r"\d\d\.\d %", text) for text in rows.all_inner_texts())
+    for plot in ("loss", "accuracy"):  # one line per run, each labelled by what differs
+        expect(page.locator(f"#train-{plot}-curve .mark-line path")).to_have_count(2)
+        expect(page.locator(f"#train-{plot}-curve")).to_contain_text("#2 batch norm")
+    expect(page.locator("#train-difference")).to_contain_text("Errors in all")
+    page.locator("#train-pick input").click()  # the first run's network for the Read tab
+    page.get_by_role("option", name="#1 no normalization").click()
+    expect(page.locator("#train-picked")).to_contain_text("now reads with run #1 no normalization")
+    expect(page.locator("#train-download")).to_be_visible()
+    page.get_by_role("tab", name="Read").click()
+    draw_digit(page, 7)
+    expect(page.locator("#your-model .bars")).to_have_attribute("data-answer", "7", timeout=10_000)
+    assert page.errors == []
+    page.close()
+
+
+def test_in_chinese_an_experiment_says_what_the_runs_showed_in_chinese(browser, app_url):
+    page = open_page(browser, app_url, locale="zh-CN")
+    page.get_by_role("tab", name="训练").click()
+    page.locator("#train-images").get_by_role("radio", name="5,000", exact=True).check()
+    page.locator("#train-epochs").get_by_role("radio", name="1", exact=True).check()
+    expect(page.locator("#train-experiments")).to_contain_text("最大池化还是平均池化")
+    page.click("#train-experiment-pool")
+    expect(page.locator("#train-finding")).to_contain_text("你的结果", timeout=120_000)
+    expect(page.locator("#train-runs")).to_contain_text("平均池化")
+    assert page.errors == []
+    page.close()

@@ -35,9 +35,10 @@ def test_runs_take_turns_in_the_order_asked_and_stop_leaves_the_line_or_stops_th
 def test_each_visitor_has_one_network_under_a_key_of_its_own_and_it_goes_with_the_session():
     networks = Networks(keep=2)
     network = DigitClassifier(build_model("seed"), {"mean": 0.5, "std": 0.5})
-    old = networks.add("a", network)
-    key = networks.add("a", network)  # a second run replaces the first
-    assert networks.get(key) is network and networks.get(old) is None and networks.get(None) is None
+    first = DigitClassifier(build_model("seed"), {"mean": 0.5, "std": 0.5})
+    key = networks.add("a", first)
+    assert networks.add("a", network) == key  # a second run replaces the first, under the same key
+    assert networks.get(key) is network and networks.get(None) is None
     other = networks.add("b", network)
     networks.add("c", network)  # beyond `keep`, the least recently trained goes
     assert networks.get(key) is None and networks.get(other) is network
@@ -172,9 +173,10 @@ def test_an_experiment_trains_its_pair_one_after_the_other_and_says_what_they_sh
                                "#2 batch norm read 1.0 points more.")
     assert set(last["accuracy_plot"]["value"]["series"]) == {"#1 no normalization", "#2 batch norm"}
     assert last["pick"]["value"] == 2 and last["compare"]["value"] == 1
-    key, download = tab.pick("page", "1")  # the first run for the Read tab, and its download
+    key, download, said = tab.pick("page", "1", ENGLISH)  # the first run for the Read tab, and its download
     assert tab.networks.get(key) is not None and download["value"].endswith(".safetensors")
-    assert tab.pick("page", "../../etc") == (gr.skip(), gr.skip()) and tab.compare("page", 1, "x", ENGLISH) == ""
+    assert said == "The **Read** tab now reads with run #1 no normalization."
+    assert tab.pick("page", "../../etc", ENGLISH) == (gr.skip(),) * 3 and tab.compare("page", 1, "x", ENGLISH) == ""
     assert "Errors in all" in tab.compare("page", "2", 1, ENGLISH)
     tab.forget("page")
     assert tab.runs.of("page") == [] and tab.networks.get(key) is None

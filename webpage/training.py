@@ -110,11 +110,12 @@ class Networks:
         self.by_key: OrderedDict[str, tuple[str, DigitClassifier]] = OrderedDict()
 
     def add(self, session: str, network: DigitClassifier) -> str:
-        """Keep the session's new network (instead of its earlier one); the key to ask for it by."""
-        self.forget(session)
-        key = secrets.token_urlsafe(16)
+        """Keep the session's new network instead of its earlier one, under the same key (a drawing sent while a
+        run is picked gets an answer from one or the other, never none); the key to ask for it by."""
         with self.lock:
-            self.by_key[key] = (session, network)
+            key = next((k for k, (s, _) in self.by_key.items() if s == session), None) or secrets.token_urlsafe(16)
+            self.by_key.pop(key, None)
+            self.by_key[key] = (session, network)  # the most recently trained last
             while len(self.by_key) > self.keep:
                 self.by_key.popitem(last=False)
         return key
@@ -173,7 +174,8 @@ def curves(points: list[dict], lang: str) -> tuple[dict, dict]:
 def plot_updates(frame: pd.DataFrame, colours: dict, lang: str) -> tuple[dict, dict]:
     """The two plots' updates from one frame of seconds, series, loss and accuracy."""
     # the legend would fall below the plot's box: the colours are fixed, and the sentence above the plots names them
-    titles = {"x_title": say(lang, "plot_seconds"), "color_title": "", "color_map": colours}
+    titles = {"x_title": say(lang, "plot_seconds"), "color_title": "", "color_map": colours,
+              "colors_in_legend": list(colours)}  # a new set of series redraws the plot (its colours' domain too)
     return tuple(gr.update(value=frame[["seconds", "series", name]], y_title=say(lang, f"plot_{name}"), **titles)
                  for name in ("loss", "accuracy"))
 
@@ -309,11 +311,11 @@ class TrainTab:
                        difference=self.compare(session, kept[-2].number, run.number, lang) if len(kept) > 1 else "",
                        finding=said)
 
-    def pick(self, session: str, number: int | None) -> tuple:
-        """A kept run chosen for the Read tab: (the key its network is asked for by, its download)."""
+    def pick(self, session: str, number: int | None, lang: str) -> tuple:
+        """A kept run chosen for the Read tab: (the key its network is asked for by, its download, a sentence)."""
         run = self.runs.get(session, run_number(number))
         if run is None:
-            return gr.skip(), gr.skip()
+            return gr.skip(), gr.skip(), gr.skip()
         network = run.network()
         key = self.networks.add(session, network)
         # the session's name comes from the page: the folder's is the server's own
@@ -322,7 +324,8 @@ class TrainTab:
         path = self.downloads[session] / f"{run.number}" / DOWNLOAD_NAME
         path.parent.mkdir(exist_ok=True)
         save_checkpoint(network.model, path, run.metadata)
-        return key, gr.update(value=str(path), visible=True)
+        label = run_labels(self.runs.of(session), lang)[self.runs.of(session).index(run)]
+        return key, gr.update(value=str(path), visible=True), say(lang, "run_picked", label=label)
 
     def compare(self, session: str, first: int | None, second: int | None, lang: str) -> str:
         """Where two kept runs' errors differ (empty until two are chosen)."""
