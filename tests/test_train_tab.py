@@ -54,9 +54,6 @@ def test_a_run_shows_it_learning_then_reads_drawings_and_its_download_is_a_check
         bars.add(page.locator("#train-progress progress").get_attribute("value"))
         assert len(shapes) < 200, "no accuracy after a minute and more"
         time.sleep(0.3)
-        if len(shapes) == 12:  # MNIST_CNN_TRAIN_SCREENSHOT=docs/train-tab.png refreshes the README's picture
-            page.locator("#train-tab").screenshot(path=os.environ.get("MNIST_CNN_TRAIN_SCREENSHOT")
-                                                  or str(tmp_path / "train-tab.png"))
     assert len(shapes) >= 3 and len(bars) >= 3  # the curve and the bar moved while it learned
     assert page.locator("#train-accuracy-curve .mark-line path").count() == 2  # training and held-out images
     answers = page.locator("#train-digits .train-digit").evaluate_all("ds => ds.map(d => d.dataset.answer)")
@@ -126,7 +123,7 @@ def test_a_page_closed_while_its_network_trains_stops_the_run_and_one_in_line_le
     waiting.close()
 
 
-def test_in_chinese_the_tab_and_its_run_speak_chinese(browser, app_url, tmp_path):
+def test_in_chinese_the_tab_and_its_run_speak_chinese(browser, app_url):
     page = open_page(browser, app_url, locale="zh-CN")
     page.get_by_role("tab", name="训练").click()
     expect(page.locator("#train-tab")).to_contain_text("自己训练文章中的网络")
@@ -134,9 +131,6 @@ def test_in_chinese_the_tab_and_its_run_speak_chinese(browser, app_url, tmp_path
     page.click("#train-start")
     expect(page.locator("#train-progress")).to_contain_text("第 1 轮", timeout=30_000)
     expect(page.locator("#train-accuracy-curve")).to_contain_text("留出的图像", timeout=10_000)  # the curves' legend
-    time.sleep(6)  # MNIST_CNN_TRAIN_ZH_SCREENSHOT=docs/train-tab-zh.png refreshes the Chinese README's picture
-    page.locator("#train-tab").screenshot(path=os.environ.get("MNIST_CNN_TRAIN_ZH_SCREENSHOT")
-                                          or str(tmp_path / "train-tab-zh.png"))
     page.click("#train-stop")
     expect(page.locator("#train-progress")).to_contain_text("停止", timeout=30_000)
     expect(page.locator("#train-accuracy")).to_contain_text("读对了")
@@ -144,7 +138,7 @@ def test_in_chinese_the_tab_and_its_run_speak_chinese(browser, app_url, tmp_path
     page.close()
 
 
-def test_an_experiment_trains_its_pair_and_the_runs_are_compared_side_by_side(browser, app_url):
+def test_an_experiment_trains_its_pair_and_the_runs_are_compared_side_by_side(browser, app_url, tmp_path):
     page = train_tab(browser, app_url, images="5,000", epochs="1")
     page.click("#train-experiment-norm")
     expect(page.locator("#train-finding")).to_contain_text("Your runs", timeout=120_000)
@@ -157,6 +151,9 @@ def test_an_experiment_trains_its_pair_and_the_runs_are_compared_side_by_side(br
         expect(page.locator(f"#train-{plot}-curve .mark-line path")).to_have_count(2)
         expect(page.locator(f"#train-{plot}-curve")).to_contain_text("#2 batch norm")
     expect(page.locator("#train-difference")).to_contain_text("Errors in all")
+    # MNIST_CNN_TRAIN_SCREENSHOT=docs/train-tab.png refreshes the README's picture: two runs compared
+    page.locator("#train-tab").screenshot(path=os.environ.get("MNIST_CNN_TRAIN_SCREENSHOT")
+                                          or str(tmp_path / "train-tab.png"))
     page.locator("#train-pick input").click()  # the first run's network for the Read tab
     page.get_by_role("option", name="#1 no normalization").click()
     expect(page.locator("#train-picked")).to_contain_text("now reads with run #1 no normalization")
@@ -168,7 +165,7 @@ def test_an_experiment_trains_its_pair_and_the_runs_are_compared_side_by_side(br
     page.close()
 
 
-def test_in_chinese_an_experiment_says_what_the_runs_showed_in_chinese(browser, app_url):
+def test_in_chinese_an_experiment_says_what_the_runs_showed_in_chinese(browser, app_url, tmp_path):
     page = open_page(browser, app_url, locale="zh-CN")
     page.get_by_role("tab", name="训练").click()
     page.locator("#train-images").get_by_role("radio", name="5,000", exact=True).check()
@@ -177,5 +174,8 @@ def test_in_chinese_an_experiment_says_what_the_runs_showed_in_chinese(browser, 
     page.click("#train-experiment-pool")
     expect(page.locator("#train-finding")).to_contain_text("你的结果", timeout=120_000)
     expect(page.locator("#train-runs")).to_contain_text("平均池化")
+    # MNIST_CNN_TRAIN_ZH_SCREENSHOT=docs/train-tab-zh.png refreshes the Chinese README's picture
+    page.locator("#train-tab").screenshot(path=os.environ.get("MNIST_CNN_TRAIN_ZH_SCREENSHOT")
+                                          or str(tmp_path / "train-tab-zh.png"))
     assert page.errors == []
     page.close()
