@@ -6,6 +6,10 @@ in all (the run and those waiting), one per visitor's page and ADDRESS_PLACES pe
 told so at once instead of waiting; a run ends after mnist_cnn.live.CAP_S seconds; a closed page's run is stopped
 and its process reaped on a thread of its own, so that nothing waits for it.
 
+An experiment (webpage/runs.py) is two runs in one place in line, the second only when the first ran its course.
+Picking and comparing kept runs reach only the page's own runs (any other number changes nothing); a picked run's
+download is one file per run in a folder of the server's own naming, removed with the page.
+
 The run itself is mnist_cnn.live's: `python -m mnist_cnn.train`'s recipe code in a process of its own.
 """
 
