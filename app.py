@@ -524,6 +524,7 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
                 train_stop = gr.Button(I18N("train_stop"), elem_id="train-stop")
             tab = {"progress": gr.HTML(elem_id="train-progress", label=I18N("train_progress"))}
             gr.Markdown(I18N("train_curves"))
+            tab["legend"] = gr.HTML(elem_id="train-legend")
             with gr.Row(elem_id="train-plot"):
                 for name in ("loss", "accuracy"):
                     tab[f"{name}_plot"] = gr.LinePlot(x="seconds", y=name, color="series", label=I18N(f"plot_{name}"),

@@ -24,6 +24,7 @@ from PIL import Image
 from harness.server import ROOT, resident_mb
 from harness.visitors import Strokes, Visitor
 from harness.wire import API, READ_DRAWING, api_call, data_url, page_event_named, read_drawing
+from webpage.runs import EXPERIMENTS
 
 HEALTH = "/healthz"
 """The cheap route probed while an attack runs (404 on a page that has none: still a request the loop answers)."""
@@ -179,13 +180,19 @@ def flood(url: str, in_flight: int, seconds: float) -> dict:
             "worst_probe_s": watch.worst_s, "worst_config_s": config.worst_s}
 
 
-def train_event(url: str) -> tuple[int, int]:
-    """The Train tab's event as the page calls it: (fn_index, trigger id)."""
+TRAIN_BUTTONS = ("train-start", *(f"train-experiment-{name}" for name in EXPERIMENTS))
+"""The Train tab's buttons that start runs: Train, and each experiment's (its pair of runs)."""
+
+
+def train_event(url: str, button: str = "train-start") -> tuple[int, int]:
+    """The click event of one of the Train tab's buttons (its elem_id), as the page calls it: (fn_index,
+    trigger id)."""
     config = httpx.get(f"{url}/config", timeout=10).json()
+    ids = [component["id"] for component in config["components"] if component.get("props", {}).get("elem_id") == button]
     for dependency in config["dependencies"]:
-        if dependency.get("api_name") == "train":
-            return dependency["id"], dependency["targets"][0][0]
-    raise LookupError("the page has no train event")
+        if ids and [ids[0], "click"] in dependency["targets"]:
+            return dependency["id"], ids[0]
+    raise LookupError(f"the page has no {button} event")
 
 
 def join_training(url: str, event: tuple[int, int], session: str, client: httpx.Client) -> int:
@@ -207,12 +214,13 @@ def stop_training(url: str, sessions: list[str]) -> None:
                                                          "trigger_id": stop.trigger, "session_hash": session})
 
 
-def train_calls(url: str, count: int) -> dict:
-    """`count` calls of the Train tab's event from one address, each in a session of its own, then one
-    /predict_base64 call: the train calls' statuses and the API call's Outcome. Stops what was started."""
-    sessions, event = [secrets.token_hex(6) for _ in range(count)], train_event(url)
+def train_calls(url: str, count: int, buttons: tuple[str, ...] = ("train-start",)) -> dict:
+    """`count` calls of the Train tab's events (those of `buttons`, in turn; TRAIN_BUTTONS has them all) from one
+    address, each in a session of its own, then one /predict_base64 call: the train calls' statuses and the API
+    call's Outcome. Stops what was started."""
+    sessions, events = [secrets.token_hex(6) for _ in range(count)], [train_event(url, b) for b in buttons]
     with httpx.Client(timeout=10) as client:
-        statuses = [join_training(url, event, session, client) for session in sessions]
+        statuses = [join_training(url, events[i % len(events)], session, client) for i, session in enumerate(sessions)]
     seven = (ROOT / "examples" / "drawn_7.png").read_bytes()
     answer = api_call(url, "predict_base64", data_url(seven), timeout=20)
     stop_training(url, sessions)

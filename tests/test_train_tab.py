@@ -147,9 +147,15 @@ def test_an_experiment_trains_its_pair_and_the_runs_are_compared_side_by_side(br
     rows = page.locator("#train-runs tbody tr")
     expect(rows).to_have_count(2)
     assert all(re.search(r"\d\d\.\d %", text) for text in rows.all_inner_texts())
-    for plot in ("loss", "accuracy"):  # one line per run, each labelled by what differs
-        expect(page.locator(f"#train-{plot}-curve .mark-line path")).to_have_count(2)
-        expect(page.locator(f"#train-{plot}-curve")).to_contain_text("#2 batch norm")
+    legend = page.locator("#train-legend .train-legend-item")  # one name per line, by what differs, in view
+    expect(legend).to_have_text(["#1 no normalization", "#2 batch norm"])
+    assert all(item.is_visible() for item in legend.all())
+    colours = legend.evaluate_all("items => items.map(item => item.dataset.colour)")
+    for plot in ("loss", "accuracy"):  # one line per run, in the legend's colours
+        lines = page.locator(f"#train-{plot}-curve .mark-line path")
+        expect(lines).to_have_count(2)
+        strokes = lines.evaluate_all("paths => paths.map(path => path.getAttribute('stroke'))")
+        assert sorted(strokes) == sorted(colours)
     expect(page.locator("#train-difference")).to_contain_text("Errors in all")
     # MNIST_CNN_TRAIN_SCREENSHOT=docs/train-tab.png refreshes the README's picture: two runs compared
     page.locator("#train-tab").screenshot(path=os.environ.get("MNIST_CNN_TRAIN_SCREENSHOT")

@@ -139,8 +139,8 @@ EN = {
     "plot_loss": "Loss",
     "plot_accuracy": "Accuracy (%)",
     "plot_seconds": "seconds",
-    "train_curves": "Blue: measured on the training steps since the last point; orange: on 500 of the held-out "
-    "images, which the network never learns from.",
+    "train_curves": "The training images are measured on the steps since the last point, the held-out images on "
+    "500 images the network never learns from. With runs kept, each run is one line on the held-out images.",
     "series_training": "training images",
     "series_check": "held-out images",
     "train_plot": "Learning curves",
@@ -301,7 +301,8 @@ ZH = {
     "plot_loss": "损失",
     "plot_accuracy": "准确率（%）",
     "plot_seconds": "秒",
-    "train_curves": "蓝线：在上一个点之后的训练步骤上测得；橙线：在 500 张留出的图像上测得，网络从不用它们学习。",
+    "train_curves": "训练图像的线在上一个点之后的训练步骤上测得，留出图像的线在 500 张网络从不用来学习的图像上测得。"
+    "保留了多次训练时，每次训练是留出图像上的一条线。",
     "series_training": "训练图像",
     "series_check": "留出的图像",
     "train_plot": "学习曲线",

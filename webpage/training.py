@@ -13,6 +13,7 @@ download is one file per run in a folder of the server's own naming, removed wit
 The run itself is mnist_cnn.live's: `python -m mnist_cnn.train`'s recipe code in a process of its own.
 """
 
+import html
 import re
 import secrets
 import shutil
@@ -42,8 +43,7 @@ ADDRESS_PLACES = 4
 """Places one address may hold (a class behind one router shares the rest of the line with everyone else)."""
 DOWNLOAD_NAME = "my-mnist-network.safetensors"
 CURVE_COLOURS = ("#2563eb", "#f97316")
-"""The curves on the training images (blue) and on the held-out images (orange), as webpage/text.py's
-"train_curves" says."""
+"""The curves on the training images and on the held-out images, named by the legend above the plots."""
 
 
 @dataclass(eq=False)
@@ -142,6 +142,7 @@ class TabView:
     progress: object = None
     loss_plot: object = None
     accuracy_plot: object = None
+    legend: object = None
     kernels: object = None
     digits: object = None
     accuracy: object = None
@@ -166,7 +167,7 @@ def progress_html(sentence: str, done: float | None = None) -> str:
     return f'{bar}<p class="train-sentence">{words}</p>'
 
 
-def curves(points: list[dict], lang: str) -> tuple[dict, dict]:
+def curves(points: list[dict], lang: str) -> tuple[dict, dict, str]:
     """The loss and accuracy curves (on the training and the held-out images) as the two plots' updates."""
     series = {"": say(lang, "series_training"), "check_": say(lang, "series_check")}
     rows = [(p["seconds"], name, p[f"{prefix}loss"], 100 * p[f"{prefix}accuracy"])
@@ -175,13 +176,22 @@ def curves(points: list[dict], lang: str) -> tuple[dict, dict]:
     return plot_updates(frame, dict(zip(series.values(), CURVE_COLOURS)), lang)
 
 
-def plot_updates(frame: pd.DataFrame, colours: dict, lang: str) -> tuple[dict, dict]:
-    """The two plots' updates from one frame of seconds, series, loss and accuracy."""
-    # the legend would fall below the plot's box: the colours are fixed, and the sentence above the plots names them
+def plot_updates(frame: pd.DataFrame, colours: dict, lang: str) -> tuple[dict, dict, str]:
+    """The two plots' updates from one frame of seconds, series, loss and accuracy, and the legend they share."""
+    # the plots' own legend falls below their box (page.css hides it): the legend above the plots names the lines
     titles = {"x_title": say(lang, "plot_seconds"), "color_title": "", "color_map": colours,
               "colors_in_legend": list(colours)}  # a new set of series redraws the plot (its colours' domain too)
-    return tuple(gr.update(value=frame[["seconds", "series", name]], y_title=say(lang, f"plot_{name}"), **titles)
-                 for name in ("loss", "accuracy"))
+    plots = tuple(gr.update(value=frame[["seconds", "series", name]], y_title=say(lang, f"plot_{name}"), **titles)
+                  for name in ("loss", "accuracy"))
+    return (*plots, legend_html(colours))
+
+
+def legend_html(colours: dict) -> str:
+    """One swatch and name per line on the plots, in their order."""
+    items = "".join(f'<span class="train-legend-item" data-colour="{colour}"><i style="background:{colour}"></i>'
+                    f"{html.escape(name)}</span>" for name, colour in colours.items())
+    return f'<p class="train-legend">{items}</p>'
+
 
 
 def digits_html(pictures: list[str], labels: list[int], answers: list[int] | None) -> str:
@@ -283,11 +293,11 @@ class TrainTab:
                   lang: str) -> TabView:
         done = (news["epoch"] - 1 + news["step"] / news["steps"]) / news["epochs"]
         kept = self.runs.of(session)  # with runs kept, one line per run on the held-out images
-        loss, accuracy = plot_updates(*runs_curves(kept, lang, choices, points), lang) if kept else \
+        loss, accuracy, legend = plot_updates(*runs_curves(kept, lang, choices, points), lang) if kept else \
             curves(points, lang)
         sentence = say(lang, "training", epoch=news["epoch"], epochs=news["epochs"], step=news["step"],
                        steps=news["steps"], seconds=f"{news['seconds']:.0f}")
-        return TabView(progress=progress_html(sentence, done), loss_plot=loss, accuracy_plot=accuracy,
+        return TabView(progress=progress_html(sentence, done), loss_plot=loss, accuracy_plot=accuracy, legend=legend,
                        kernels=f'<img class="train-kernels" src="{picture_url(news["kernels"])}" alt="">',
                        digits=digits_html(*test_digits, news["answers"]) if test_digits else None)
 
@@ -304,9 +314,9 @@ class TrainTab:
         save_checkpoint(network.model, path, news["metadata"])
         sentence = say(lang, "stopped" if news["stopped"] else "trained", seconds=f"{news['seconds']:.0f}")
         options = list(zip(run_labels(kept, lang), [kept_run.number for kept_run in kept]))
-        loss, accuracy = plot_updates(*runs_curves(kept, lang), lang) if len(kept) > 1 else (None, None)
+        loss, accuracy, legend = plot_updates(*runs_curves(kept, lang), lang) if len(kept) > 1 else (None,) * 3
         said = finding(experiment, kept, lang) if experiment else None
-        return TabView(progress=progress_html(sentence, 1.0), loss_plot=loss, accuracy_plot=accuracy,
+        return TabView(progress=progress_html(sentence, 1.0), loss_plot=loss, accuracy_plot=accuracy, legend=legend,
                        accuracy=say(lang, "test_accuracy", percent=f"{100 * news['test_accuracy']:.1f}"),
                        results=results_html(news, lang), download=gr.update(value=str(path), visible=True),
                        your_key=key, your_chart=gr.update(visible=True), runs=runs_table(kept, lang),
