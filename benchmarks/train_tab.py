@@ -19,6 +19,7 @@ import re
 import statistics
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import fields
 
 from gradio_client import Client
 
@@ -29,7 +30,10 @@ from mnist_cnn.model import build_model
 from mnist_cnn.predict import DigitClassifier
 from mnist_cnn.train import VARIANT_KEYS
 from webpage.runs import KEEP_RUNS, KEPT_BYTES, Runs
-from webpage.training import KEEP_NETWORKS, Networks
+from webpage.training import KEEP_NETWORKS, Networks, TabView
+
+VIEW_FIELDS = [view_field.name for view_field in fields(TabView)]
+"""The Train event's outputs, in order: the fields of the tab's view."""
 
 # what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
 MEASURES = ("app.py",)
@@ -51,11 +55,12 @@ def one_run(client: Client) -> dict:
     for view in job:
         if "Epoch" in str(view[0]):  # the progress sentence of a training step
             updates.append(time.perf_counter() - started)
-    last = job.outputs()[-1]
-    shown = re.search(r"(\d+\.\d) %", str(last[5]))
+    last = dict(zip(VIEW_FIELDS, job.outputs()[-1]))
+    shown = re.search(r"(\d+\.\d) %", str(last["accuracy"]))
+    if shown is None:
+        raise RuntimeError(f"the run's last view shows no test accuracy: {str(last['progress'])[:200]}")
     return {"first": updates[0], "end": time.perf_counter() - started,
-            "per_second": (len(updates) - 1) / (updates[-1] - updates[0]),
-            "accuracy": float(shown.group(1)) if shown else float("nan")}
+            "per_second": (len(updates) - 1) / (updates[-1] - updates[0]), "accuracy": float(shown.group(1))}
 
 
 def resident_mb() -> float:
