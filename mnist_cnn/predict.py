@@ -28,6 +28,7 @@ from mnist_cnn.config import CLASSES, DEFAULT_CHECKPOINT, UNSURE_BELOW
 from mnist_cnn.errors import CheckpointError, InputError
 from mnist_cnn.preprocess import ImageSource, digit_from_ink, ink_of, preprocess
 from mnist_cnn.segment import segment
+from mnist_cnn.sequence import Read, read_pieces
 from mnist_cnn.transforms import Normalization
 
 NO_DIGIT = "No digit found: the image is blank."
@@ -87,6 +88,7 @@ class DigitClassifier:
         self.normalization = Normalization(metadata["mean"], metadata["std"])
         # checkpoints from before calibration have no temperature: their raw probabilities are used
         self.temperature = float(metadata.get("temperature", 1.0))
+        self.sequence: nn.Module | None = None  # reads where touching digits stand (mnist_cnn.sequence)
 
     @classmethod
     def from_checkpoint(cls, path: str | os.PathLike | None = None) -> "DigitClassifier":
@@ -159,8 +161,19 @@ class DigitClassifier:
         def confidence(pieces: list[np.ndarray]) -> list[float]:
             return [0.0 if result is None else result.confidence for result in judge_pieces(pieces)]
 
-        found = segment(ink, confidence, cut)
+        reader = None
+        if self.sequence is not None:
+            def reader(piece: np.ndarray) -> Read:
+                return read_pieces(self.sequence, [piece])[0]
+        def answers(pieces: list[np.ndarray]) -> list[int | None]:
+            return [None if result is None else result.digit for result in judge_pieces(pieces)]
+
+        found = segment(ink, confidence, cut, reader, answers)
         digits = [d for d in judge_pieces([ink] if len(found.parts) == 1 else found.parts) if d is not None]
+        if found.read and len(found.parts) > 1:  # touching digits the sequence reader read: its probabilities
+            judged_parts = judge_pieces(found.parts)
+            digits = [d if probs is None else self.prediction(d.model_input, probs)
+                      for d, probs in zip(judged_parts, found.read) if d is not None]
         return Reading(digits, found.doubt if digits else None)
 
 

@@ -21,12 +21,16 @@ way a picture in doubt is read whole.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import ndimage
 
 from mnist_cnn.config import UNSURE_BELOW
 from mnist_cnn.preprocess import RIM, find_strokes
+
+if TYPE_CHECKING:
+    from mnist_cnn.sequence import Read
 
 SPECK_SHARE = 0.02
 """Strokes with less ink than this share of the biggest stroke are specks. Smaller than a single
@@ -68,6 +72,12 @@ strips that each look a little like a digit stays whole. Chosen on tangles drawn
 numbers composed from the held-out training images (`python -m benchmarks.read_numbers`' gaps): from 0.5 to 0.8,
 tangles caught 93.3 % -> 96.0 %, touching numbers read 68.5 % -> 66.8 %, numbers with gaps unchanged (98.5 %)."""
 
+SEQUENCE_LEAST = float(__import__("os").environ.get("SEQUENCE_LEAST", 0.5))
+"""The sequence reader's digits are taken for a piece only when it is at least this sure of them."""
+SEQUENCE_SURE = float(__import__("os").environ.get("SEQUENCE_SURE", 0.9))
+"""A piece the digit network reads as one digit is cut only when the sequence reader is at least this sure
+that it holds several."""
+
 MOST_STROKES = 40
 """A picture with more separate strokes than this is not a row of digits: it is read as one picture."""
 
@@ -101,6 +111,8 @@ DOUBTS = (NESTED, OFF_LINE, MIXED_SIZES, SHADED)
 """Every reason `segment` may give for doubting that a picture is a number: a page says each in its own words."""
 
 Confidence = Callable[[list[np.ndarray]], list[float]]
+Reader = Callable[[np.ndarray], "Read"]
+"""The digits a piece of ink holds as the sequence reader sees them (`mnist_cnn.sequence.Read`)."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +122,8 @@ class Segmentation:
 
     parts: list[np.ndarray]
     doubt: str | None = None
+    read: list[np.ndarray | None] | None = None
+    """For each part the sequence reader read (touching digits), its ten probabilities; None for the others."""
 
 
 class Pieces:
@@ -237,17 +251,48 @@ def ink_rows(part: np.ndarray, top: int) -> tuple[int, int]:
     return (top, top + part.shape[0]) if len(rows) == 0 else (top + int(rows[0]), top + int(rows[-1]) + 1)
 
 
-def split_touching(ink: np.ndarray, confidence: Confidence) -> list[np.ndarray]:
+def best_cuts(edges: list[int], spans: list[tuple[int, int]], sure: dict, count: int | None = None) -> list:
+    """The spans (i, j) between `edges` that cut a piece into the parts the network is jointly surest of (the
+    highest sum of log-confidences), exactly `count` of them when given; [] when there is no such way."""
+    most = count or len(edges) - 1
+    best = np.full((most + 1, len(edges)), -np.inf)
+    best[0, 0] = 0.0
+    came = np.zeros((most + 1, len(edges)), int)
+    for i, j in spans:  # in order of j: every way into edge j is scored before j is left
+        gain = np.log(max(sure[i, j], 1e-6))
+        for parts in range(1, most + 1):
+            if best[parts - 1, i] + gain > best[parts, j]:
+                best[parts, j], came[parts, j] = best[parts - 1, i] + gain, i
+    wanted = count or int(np.argmax(best[:, -1]))
+    if not np.isfinite(best[wanted, -1]):
+        return []
+    cuts, j = [], len(edges) - 1
+    for parts in range(wanted, 0, -1):
+        cuts.append((came[parts, j], j))
+        j = came[parts, j]
+    return cuts[::-1]
+
+
+def split_touching(ink: np.ndarray, confidence: Confidence, reader: Reader | None = None,
+                   answers: Callable | None = None) -> list:
     """Cut a piece the network cannot read as one digit into the parts it reads best: touching digits.
 
     Cuts go at the thinnest columns (local minima of the ink per column); of all ways to cut there,
     the one whose parts the network is jointly surest of (the highest sum of log-confidences) wins,
-    which may be no cut at all."""
+    which may be no cut at all. With a `reader`, the piece is cut into as many parts as it sees digits."""
     height, width = ink.shape
     narrowest = max(2, int(NARROWEST * height))
-    # too narrow for two parts (see PART_WIDTH), or read as one digit: nothing to try
-    if width < max(2 * narrowest, 2 * PART_WIDTH * height) or confidence([ink])[0] >= UNSURE_BELOW:
+    # too narrow for two parts (see PART_WIDTH; a 1 touching its neighbour is narrower, which a reader sees)
+    if width < max(2 * narrowest, 0 if reader else 2 * PART_WIDTH * height):
         return [ink]
+    one = confidence([ink])[0] >= UNSURE_BELOW
+    read = None if reader is None else reader(ink)
+    # the sequence reader's digits are trusted when it is sure enough of them; surer still to overrule the digit
+    # network reading the piece as one digit (two touching digits that look like one)
+    trusted = read is not None and len(read.digits) >= 2 and read.sure >= (SEQUENCE_SURE if one else SEQUENCE_LEAST)
+    if one and not trusted:
+        return [ink]
+    count = len(read.digits) if trusted else None
     profile = ndimage.uniform_filter1d(ink.sum(axis=0), size=max(3, height // 10))
     inside = np.arange(narrowest, width - narrowest + 1)
     minima = [x for x in inside if profile[x] <= profile[x - 1] and profile[x] <= profile[min(x + 1, width - 1)]]
@@ -256,25 +301,24 @@ def split_touching(ink: np.ndarray, confidence: Confidence) -> list[np.ndarray]:
     spans = [(i, j) for j in range(1, len(edges)) for i in range(j)
              if narrowest <= edges[j] - edges[i] <= WIDEST * height]
     sure = dict(zip(spans, confidence([ink[:, edges[i] : edges[j]] for i, j in spans])))
-    best = [0.0] + [-np.inf] * (len(edges) - 1)
-    came_from = [0] * len(edges)
-    for i, j in spans:  # in order of j: every way into edge j is scored before j is left
-        score = best[i] + np.log(max(sure[i, j], 1e-6))
-        if score > best[j]:
-            best[j], came_from[j] = score, i
-    cuts, j = [], len(edges) - 1
-    while j > 0 and np.isfinite(best[-1]):
-        cuts.append((came_from[j], j))
-        j = came_from[j]
-    parts = [ink[:, edges[i] : edges[j]] for i, j in reversed(cuts)]
+    cuts = best_cuts(edges, spans, sure, count)
+    parts = [ink[:, edges[i] : edges[j]] for i, j in cuts]
     # every part must read surely as a digit on its own (halves of one unclear digit rarely both do), and be as
     # wide as digits side by side are
+    if count is not None and len(parts) == count and answers(parts) == read.digits:
+        # the digit network reads each part as the sequence reader reads it there: a scribble the reader takes
+        # for digits is cut into parts the digit network reads otherwise
+        return list(zip(parts, read.probabilities))
+    if count is not None:  # not trusted after all: as without a reader
+        cuts = best_cuts(edges, spans, sure)
+        parts = [ink[:, edges[i] : edges[j]] for i, j in cuts]
     if len(parts) < 2 or min(sure[cut] for cut in cuts) < PART_SURE or width < len(parts) * PART_WIDTH * height:
         return [ink]
     return parts
 
 
-def segment(ink: np.ndarray, confidence: Confidence, cut: bool = True) -> Segmentation:
+def segment(ink: np.ndarray, confidence: Confidence, cut: bool = True, reader: Reader | None = None,
+            answers: Callable | None = None) -> Segmentation:
     """The ink of each digit in the picture, left to right (none when there is none), and any doubt that the
     picture is a row of digits at all. Without `cut`, touching digits are not cut apart: each group of strokes is
     read whole, at a fraction of the cost (for a drawing still in progress, whose cuts no one will see)."""
@@ -288,17 +332,19 @@ def segment(ink: np.ndarray, confidence: Confidence, cut: bool = True) -> Segmen
     groups = join_stacked(pieces)
     if len(groups) > 1:
         groups = join_broken(pieces, groups, confidence)
-    parts, rows = [], []
+    parts, rows, read = [], [], []
     for group in groups:
         top = max(0, pieces.box(group)[0] - RIM)
         whole = pieces.ink_of(group)
-        for part in split_touching(whole, confidence) if cut else [whole]:
+        for part in split_touching(whole, confidence, reader, answers) if cut else [whole]:
+            part, probabilities = part if isinstance(part, tuple) else (part, None)
             parts.append(part)
+            read.append(probabilities)
             rows.append(ink_rows(part, top))
     doubt = layout_doubt(rows) if len(parts) > 1 else None
     if doubt is None and shaded([pieces.box(group) for group in groups]):
         doubt = SHADED
     if doubt is None:
-        return Segmentation(parts)
+        return Segmentation(parts, read=read)
     # not a row of digits: read it whole, and doubt it unless the network reads it clearly as one digit
     return Segmentation([ink], None if confidence([ink])[0] >= UNSURE_BELOW else doubt)

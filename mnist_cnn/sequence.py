@@ -1,0 +1,159 @@
+"""A reader of digits that touch: how many digits a piece of ink holds, and where each one stands.
+
+`segment` cuts a number into digits along the gaps between its strokes; digits written fast touch and overlap,
+and then no gap is there to cut along. This network reads the piece as a whole, left to right, the way line-text
+readers do: a few convolutions turn the piece (scaled to HEIGHT pixels) into a row of frames, one every STRIDE
+pixels, and each frame says which digit stands there, or none (CTC's blank). Trained with the CTC loss on numbers
+composed from MNIST's training digits, touching, overlapping and with gaps (`compose_strip`), it needs no cuts to
+learn from: only the digits of each number.
+
+The page still reads each digit with the digit network (its answers and calibration stay as they are): this one
+only says how many digits there are and where, so that `segment` cuts in the right places.
+"""
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import torch
+from torch import nn
+
+from mnist_cnn.model import conv_bn
+
+HEIGHT = 32
+"""Pieces are read scaled to this many pixels tall."""
+STRIDE = 4
+"""One frame every this many pixels of the scaled piece."""
+BLANK = 10
+"""The CTC class for "no digit here"."""
+NARROWEST = 4 * STRIDE
+"""A scaled piece is at least this wide (a narrow 1 is padded)."""
+
+
+class SequenceNet(nn.Module):
+    """Convolutions over the scaled piece (HEIGHT x W) to a row of W / STRIDE frames, a little context along the
+    row, and a class per frame: a digit, or BLANK."""
+
+    def __init__(self, widths: tuple[int, int, int] = (16, 32, 64), hidden: int = 96) -> None:
+        super().__init__()
+        w1, w2, w3 = widths
+        self.features = nn.Sequential(
+            conv_bn(1, w1), nn.MaxPool2d(2),  # 32 -> 16
+            conv_bn(w1, w2), nn.MaxPool2d(2),  # 16 -> 8, frames every 4 pixels from here
+            conv_bn(w2, w3), conv_bn(w3, w3), nn.MaxPool2d((2, 1)),  # 8 -> 4 rows
+        )
+        self.collapse = nn.Sequential(nn.Conv2d(w3, hidden, kernel_size=(HEIGHT // 8, 1)), nn.ReLU(inplace=True))
+        self.context = nn.Sequential(
+            nn.Conv1d(hidden, hidden, 5, padding=2), nn.ReLU(inplace=True),
+            nn.Conv1d(hidden, hidden, 5, padding=2), nn.ReLU(inplace=True),
+        )
+        self.classes = nn.Conv1d(hidden, BLANK + 1, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(batch, 1, HEIGHT, W) -> log-probabilities (W / STRIDE frames, batch, 11), as nn.CTCLoss takes them."""
+        row = self.collapse(self.features(x)).squeeze(2)
+        return self.classes(self.context(row)).permute(2, 0, 1).log_softmax(-1)
+
+
+def strip(ink: np.ndarray) -> np.ndarray:
+    """A piece's ink (float 0..1, ink high) cropped to its strokes, scaled to HEIGHT pixels tall (a 2-pixel rim
+    above and below) and padded to a whole number of frames: what the network reads."""
+    rows = np.flatnonzero(ink.max(axis=1) > 0.1)
+    cols = np.flatnonzero(ink.max(axis=0) > 0.1)
+    if len(rows) == 0:
+        return np.zeros((HEIGHT, NARROWEST), np.float32)
+    ink = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].astype(np.float32)
+    inner = HEIGHT - 4
+    scale = inner / ink.shape[0]
+    width = max(1, round(ink.shape[1] * scale))
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    scaled = cv2.resize(ink, (width, inner), interpolation=interpolation)
+    total = max(NARROWEST, -(-(width + 4) // STRIDE) * STRIDE)
+    out = np.zeros((HEIGHT, total), np.float32)
+    left = (total - width) // 2
+    out[2 : 2 + inner, left : left + width] = np.clip(scaled, 0, 1)
+    return out
+
+
+@dataclass(frozen=True)
+class Read:
+    """What the network read in a piece: its digits, the column (in the piece's own pixels) where each stands,
+    how sure the network is of the least sure of them, and each one's ten probabilities (at its surest frame)."""
+
+    digits: list[int]
+    columns: list[float]
+    sure: float
+    probabilities: list[np.ndarray]
+
+
+def decode(log_probs: torch.Tensor, scale: float, left: float) -> Read:
+    """Best-path decoding of one piece's frames (T, 11): each run of one digit's frames is a digit, standing at
+    the most probable of its frames; `scale` and `left` map a frame back to the piece's columns."""
+    probs = log_probs.exp()
+    best = probs.argmax(-1).tolist()
+    digits, columns, chances, run = [], [], [], None
+    for t, c in enumerate(best + [BLANK]):
+        if run is not None and c != run[0]:
+            frames = range(run[1], t)
+            peak = max(frames, key=lambda f: float(probs[f, run[0]]))
+            digits.append(run[0])
+            chances.append((probs[peak, :BLANK] / probs[peak, :BLANK].sum()).numpy())
+            columns.append(((peak + 0.5) * STRIDE - left) / scale)
+            run = None
+        if c != BLANK and run is None:
+            run = (c, t)
+    sure = min((float(chance.max()) for chance in chances), default=0.0)
+    return Read(digits, columns, sure, chances)
+
+
+def read_pieces(model: nn.Module, pieces: list[np.ndarray]) -> list[Read]:
+    """What `model` reads in each piece of ink, all in one batch."""
+    strips, mapping = [], []
+    for ink in pieces:
+        rows = np.flatnonzero(ink.max(axis=1) > 0.1)
+        cols = np.flatnonzero(ink.max(axis=0) > 0.1)
+        one = strip(ink)
+        if len(rows) == 0:
+            mapping.append((1.0, 0.0))
+        else:
+            scale = (HEIGHT - 4) / (rows[-1] + 1 - rows[0])
+            width = max(1, round((cols[-1] + 1 - cols[0]) * scale))
+            mapping.append((scale, (one.shape[1] - width) // 2 - cols[0] * scale))
+        strips.append(one)
+    widest = max(s.shape[1] for s in strips)
+    batch = np.zeros((len(strips), 1, HEIGHT, widest), np.float32)
+    for i, s in enumerate(strips):
+        batch[i, 0, :, : s.shape[1]] = s
+    with torch.inference_mode():
+        log_probs = model(torch.from_numpy(batch))
+    return [decode(log_probs[: s.shape[1] // STRIDE, i], *m) for i, (s, m) in enumerate(zip(strips, mapping))]
+
+
+def compose_strip(digits: list[np.ndarray], rng: np.random.Generator, gaps: tuple[float, float]) -> np.ndarray:
+    """MNIST digits (28x28 uint8) written side by side as one piece of ink, as `render.compose_number` writes them
+    (each 0.8-1.2 times a random height, a small up-down offset, a gap drawn from `gaps` as a share of the height,
+    negative: overlapping), at a random size and pen, then scaled as `strip` scales a piece: a training example."""
+    height = int(rng.integers(24, 100))
+    inks, lefts, tops = [], [], []
+    x = 0
+    for digit in digits:
+        rows, cols = np.nonzero(digit > 40)
+        cropped = digit[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1].astype(np.float32) / 255
+        scale = height * rng.uniform(0.8, 1.2) / cropped.shape[0]
+        size = (max(1, round(cropped.shape[1] * scale)), max(1, round(cropped.shape[0] * scale)))
+        inks.append(cv2.resize(cropped, size, interpolation=cv2.INTER_CUBIC))
+        lefts.append(x)
+        tops.append(int(height * (0.2 + rng.uniform(-0.1, 0.1))))
+        x += size[0] + int(rng.uniform(*gaps) * height)
+    lefts = [left - min(lefts) for left in lefts]
+    width = max(left + ink.shape[1] for left, ink in zip(lefts, inks))
+    canvas = np.zeros((2 * height, width), np.float32)
+    for ink, left, top in zip(inks, lefts, tops):
+        h, w = ink.shape
+        canvas[top : top + h, left : left + w] = np.maximum(canvas[top : top + h, left : left + w], ink)
+    pen = rng.choice(["as is", "thicker", "thinner"], p=[0.5, 0.35, 0.15])
+    if pen != "as is":
+        k = max(2, round(height * rng.uniform(0.03, 0.08)))
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+        canvas = cv2.dilate(canvas, kernel) if pen == "thicker" else cv2.erode(canvas, kernel)
+    return strip(np.clip(canvas, 0, 1))
