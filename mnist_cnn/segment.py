@@ -305,7 +305,11 @@ def split_touching(ink: np.ndarray, confidence: Confidence, reader: Reader | Non
     parts = [ink[:, edges[i] : edges[j]] for i, j in cuts]
     # every part must read surely as a digit on its own (halves of one unclear digit rarely both do), and be as
     # wide as digits side by side are
-    if count is not None and len(parts) == count and answers(parts) == read.digits:
+    agree = __import__("os").environ.get("AGREE", "1") == "1"  # WIP switch: the digit network must agree
+    if count is not None and (not agree or len(parts) == count and answers(parts) == read.digits):
+        if len(parts) != count:  # no way to cut there into as many parts: evenly, for the pictures' sake
+            edges = np.linspace(0, width, count + 1).round().astype(int)
+            parts = [ink[:, a:b] for a, b in zip(edges, edges[1:])]
         # the digit network reads each part as the sequence reader reads it there: a scribble the reader takes
         # for digits is cut into parts the digit network reads otherwise
         return list(zip(parts, read.probabilities))

@@ -18,7 +18,25 @@ train_x, train_y, held_x, held_y = train_x.numpy(), train_y.numpy(), held_x.nump
 rng = np.random.default_rng(0)
 
 
+from mnist_cnn.outliers import SCRIBBLES, closed_shape, letter, symbol
+from mnist_cnn.preprocess import ink_of
+from mnist_cnn.sequence import strip
+
+NOT_DIGITS = [*SCRIBBLES.values(), symbol, letter, closed_shape]
+NEGATIVE_SHARE = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0
+
+
+def negative(rng):
+    """A scribble, symbol, letter or closed shape from training's own generators: no digits."""
+    while True:
+        ink = ink_of(NOT_DIGITS[int(rng.integers(len(NOT_DIGITS)))](rng))
+        if ink is not None:
+            return strip(ink), []
+
+
 def example(images, labels, rng):
+    if rng.random() < NEGATIVE_SHARE:
+        return negative(rng)
     k = int(rng.choice([1, 2, 3, 4, 5, 6], p=[0.1, 0.25, 0.25, 0.2, 0.1, 0.1]))
     gaps = (-0.25, 0.05) if rng.random() < 0.8 else (0.0, 0.4)
     index = rng.integers(0, len(images), k)
@@ -30,7 +48,7 @@ def batch_of(examples):
     x = np.zeros((len(examples), 1, 32, widest), np.float32)
     for i, (s, _) in enumerate(examples):
         x[i, 0, :, : s.shape[1]] = s
-    targets = torch.tensor([d for _, ds in examples for d in ds])
+    targets = torch.tensor([d for _, ds in examples for d in ds], dtype=torch.long)
     return (torch.from_numpy(x), targets, torch.tensor([s.shape[1] // STRIDE for s, _ in examples]),
             torch.tensor([len(ds) for _, ds in examples]))
 
