@@ -63,6 +63,8 @@ FAINTEST = 0.1
 SHORTEST = 0.02
 """The writing is at least this share of the page's longer side tall: shorter marks (a speck, a piece of ruling
 left over) are not a digit, though they may belong to one."""
+BRIDGE = 5
+"""Strokes this many pixels apart or closer are one stroke when the writing is looked for."""
 BESIDE, ABOVE = 2.0, 0.5
 """Strokes within BESIDE times the writing's height of it to the side, or ABOVE times above or below it, belong to
 it: the digits of a number written in a row, a 5's flag, a 4's second stroke."""
@@ -211,6 +213,8 @@ def writing_box(ink: np.ndarray, valid: np.ndarray) -> tuple[slice, slice] | Non
     if peak < FAINTEST:
         return None
     mask = (ink > 0.45 * peak).astype(np.uint8)
+    # a stroke broken by a grainy pencil, or where a ruling line was taken out from under it, is one stroke
+    mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (BRIDGE, BRIDGE)))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     if count <= 1:
         return None
@@ -281,4 +285,5 @@ def writing(image: Image.Image) -> np.ndarray | str | None:
         return None if corners is not None or ruled >= RULED else NOT_A_PAGE
     if not desk and (box[0].stop - box[0].start) > BIG_WRITING * ink.shape[0]:
         return NOT_A_PAGE
-    return ink[box].astype(np.float32)
+    # a grainy pencil's line, its pale grains filled in: it reads as one line, not as dots along one
+    return cv2.morphologyEx(ink[box].astype(np.float32), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
