@@ -23,7 +23,7 @@ import numpy as np
 import torch
 from starlette.middleware import Middleware
 
-from mnist_cnn.config import ARTICLE_CHECKPOINT, NOT_A_DIGIT
+from mnist_cnn.config import ARTICLE_CHECKPOINT, NOT_A_DIGIT, SEQUENCE_CHECKPOINT
 from mnist_cnn.errors import CheckpointError, InputError
 from mnist_cnn.explain import look_inside
 from mnist_cnn.live import CHOICES, TAB_DEFAULTS
@@ -81,10 +81,11 @@ class RawImage(gr.Image):
         return None if payload is None else uploaded(payload.path)
 
 
-def load_classifier(path: str | None) -> DigitClassifier:
-    """Load the model once at start; stop with one clear line if the checkpoint is missing or bad."""
+def load_classifier(path: str | None, reader: Path | None = SEQUENCE_CHECKPOINT) -> DigitClassifier:
+    """Load the model (and the number reader) once at start; stop with one clear line if a checkpoint is missing
+    or bad."""
     try:
-        return DigitClassifier.from_checkpoint(path)
+        return DigitClassifier.from_checkpoint(path, reader)
     except CheckpointError as exc:
         sys.exit(f"Cannot start: {exc}")
 
@@ -431,7 +432,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 ARGS = parse_args() if __name__ == "__main__" else parse_args([])
 classifier = load_classifier(ARGS.checkpoint)
-article = load_classifier(ARTICLE_CHECKPOINT)
+article = load_classifier(ARTICLE_CHECKPOINT, reader=None)  # the article's network cuts numbers alone
 corrections = Corrections(ARGS.collect, classifier.path, ARGS.collect_limit) if ARGS.collect else None
 train_tab = TrainTab()
 live_pace, addresses = LivePace(), Addresses(ARGS.trusted_proxy)

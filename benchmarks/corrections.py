@@ -28,7 +28,7 @@ from mnist_cnn.predict import DigitClassifier
 
 # what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
 MEASURES = ("mnist_cnn/train.py",)
-NETWORKS = ("DEFAULT_CHECKPOINT",)
+NETWORKS = ("DEFAULT_CHECKPOINT", "SEQUENCE_CHECKPOINT")
 
 # the segments' ends on a unit box (x right, y down): a top, b top right, c bottom right, d bottom,
 # e bottom left, f top left, g middle

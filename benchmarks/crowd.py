@@ -48,7 +48,7 @@ from harness.wire import data_url
 
 # what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
 MEASURES = ("app.py", "deploy/haproxy.cfg")
-NETWORKS = ("DEFAULT_CHECKPOINT", "ARTICLE_CHECKPOINT")
+NETWORKS = ("DEFAULT_CHECKPOINT", "ARTICLE_CHECKPOINT", "SEQUENCE_CHECKPOINT")
 
 BEFORE = "b1a47ac"
 """The last commit before the crowd work: every reading cut half-drawn digits, a finished drawing was read twice."""

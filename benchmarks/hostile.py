@@ -13,7 +13,7 @@ from mnist_cnn.predict import DigitClassifier
 
 # what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
 MEASURES = ()
-NETWORKS = ("DEFAULT_CHECKPOINT",)
+NETWORKS = ("DEFAULT_CHECKPOINT", "SEQUENCE_CHECKPOINT")
 
 
 def answer(classifier: DigitClassifier, source) -> str:

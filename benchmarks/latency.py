@@ -36,7 +36,7 @@ from mnist_cnn.preprocess import preprocess
 
 # what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
 MEASURES = ("app.py",)
-NETWORKS = ("DEFAULT_CHECKPOINT", "ARTICLE_CHECKPOINT")
+NETWORKS = ("DEFAULT_CHECKPOINT", "ARTICLE_CHECKPOINT", "SEQUENCE_CHECKPOINT")
 
 
 def summary(times_s: list[float]) -> str:

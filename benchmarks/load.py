@@ -21,7 +21,7 @@ from harness.server import resident_mb, start_app, stop_app
 
 # what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
 MEASURES = ("app.py",)
-NETWORKS = ("DEFAULT_CHECKPOINT", "ARTICLE_CHECKPOINT")
+NETWORKS = ("DEFAULT_CHECKPOINT", "ARTICLE_CHECKPOINT", "SEQUENCE_CHECKPOINT")
 
 
 def run_load(url: str, clients: int, seconds: float) -> dict:

@@ -9,6 +9,7 @@ trained afresh into a temporary folder and scored on MNIST test.
 """
 
 import argparse
+import json
 import subprocess
 import sys
 import tempfile
@@ -16,16 +17,19 @@ import time
 from pathlib import Path
 
 import torch
+from safetensors import safe_open
 
 from mnist_cnn.checkpoint import read_metadata
-from mnist_cnn.config import ARTICLE_CHECKPOINT, DEFAULT_CHECKPOINT
-from mnist_cnn.data import load_mnist
+from mnist_cnn.config import ARTICLE_CHECKPOINT, DEFAULT_CHECKPOINT, HOLDOUT, SEQUENCE_CHECKPOINT
+from mnist_cnn.data import load_mnist, split_holdout
 from mnist_cnn.evaluate import accuracy
 from mnist_cnn.predict import DigitClassifier
+from mnist_cnn.sequence import load
+from mnist_cnn.sequence_training import GAPPED_TEST, TOUCHING_TEST, exact_share
 
 # what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
 MEASURES = ("mnist_cnn/train.py",)
-NETWORKS = ("DEFAULT_CHECKPOINT", "ARTICLE_CHECKPOINT")
+NETWORKS = ("DEFAULT_CHECKPOINT", "ARTICLE_CHECKPOINT", "SEQUENCE_CHECKPOINT")
 
 RECIPES = {"fast": ["--fast"], "the article's": ["--preset", "article"]}
 
@@ -77,9 +81,29 @@ def card(path: Path, data_dir: str | None) -> tuple[float, dict]:
     return accuracy, meta
 
 
+def reader_card(path: Path, data_dir: str | None) -> None:
+    """Print the number reader's card: its metadata, and how often it alone reads composed held-out numbers."""
+    with safe_open(str(path), framework="pt") as f:
+        meta = {k: json.loads(v) for k, v in (f.metadata() or {}).items()}
+    model = load(path)
+    _, (images, labels) = split_holdout(*load_mnist(data_dir, train=True), HOLDOUT)
+    images, labels = images.numpy(), labels.numpy()
+    touching, gapped = (exact_share(model, images, labels, gaps) for gaps in (TOUCHING_TEST, GAPPED_TEST))
+    params = sum(p.numel() for p in model.parameters())
+    recipe, figures = meta["recipe"], meta["figures"]
+    print(f"\n| {path.name} (the number reader) | |\n| --- | --- |")
+    print(f"| architecture | `SequenceNet` (convolutions to a row of frames, CTC), {params:,} parameters, "
+          f"{path.stat().st_size / 1e6:.1f} MB |")
+    print(f"| composed 4-digit numbers of held-out digits, read exactly by the reader alone "
+          f"| touching {touching * 100:.1f} "
+          f"%, with gaps {gapped * 100:.1f} % (400 each) |")
+    print("| recipe | sequence preset: " + ", ".join(f"{k} {v}" for k, v in recipe.items()) + " |")
+    print(f"| training | {figures['seconds']} s, {figures['examples']:,} composed numbers and pictures of no digit |")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--checkpoint", help="one checkpoint's card (default: both shipped ones)")
+    parser.add_argument("--checkpoint", help="one checkpoint's card (default: the shipped ones and the number reader)")
     parser.add_argument("--data-dir", help="MNIST folder (default: $MNIST_DATA_DIR or ./data)")
     parser.add_argument("--no-recipes", action="store_true", help="do not train the quick recipes")
     args = parser.parse_args()
@@ -97,6 +121,7 @@ def main() -> int:
         ours, theirs = 100 * (1 - accuracy), 100 * (1 - article_accuracy)
         print(f"\nOn MNIST test the article's network errs {theirs / ours:.1f} times as often as the default one "
               f"({theirs:.2f} % of the digits against {ours:.2f} %).")
+        reader_card(SEQUENCE_CHECKPOINT, args.data_dir)
     if args.no_recipes:
         return 0
     print("\n| recipe | MNIST test accuracy | training | wall |\n| --- | ---: | ---: | ---: |")

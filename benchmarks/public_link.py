@@ -30,7 +30,7 @@ from harness.server import ROOT, app_at, start_app, start_balancer, stop_app
 
 # what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
 MEASURES = ("app.py", "deploy/haproxy.cfg")
-NETWORKS = ("DEFAULT_CHECKPOINT", "ARTICLE_CHECKPOINT")
+NETWORKS = ("DEFAULT_CHECKPOINT", "ARTICLE_CHECKPOINT", "SEQUENCE_CHECKPOINT")
 
 BEFORE = "abe5d26"
 """The last commit before these limits."""

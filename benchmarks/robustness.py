@@ -22,7 +22,7 @@ from mnist_cnn.preprocess import naive_input
 
 # what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
 MEASURES = ()
-NETWORKS = ("DEFAULT_CHECKPOINT",)
+NETWORKS = ("DEFAULT_CHECKPOINT", "SEQUENCE_CHECKPOINT")
 
 PAGE_SHARE = 20
 """Notebook pages (harness.people.PAGES) take a few hundred milliseconds each: n / PAGE_SHARE of them per kind."""

@@ -43,7 +43,7 @@ from mnist_cnn.styles import (
 
 # what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
 MEASURES = ()
-NETWORKS = ("DEFAULT_CHECKPOINT",)
+NETWORKS = ("DEFAULT_CHECKPOINT", "SEQUENCE_CHECKPOINT")
 
 SIDES = (8, 12, 16)
 """The pixels a held-out digit is kept at, on its longer side."""

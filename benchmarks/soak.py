@@ -30,7 +30,7 @@ from harness.wire import Outcome, api_call, data_url, oversized, read_drawing
 
 # what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
 MEASURES = ("app.py",)
-NETWORKS = ("DEFAULT_CHECKPOINT", "ARTICLE_CHECKPOINT")
+NETWORKS = ("DEFAULT_CHECKPOINT", "ARTICLE_CHECKPOINT", "SEQUENCE_CHECKPOINT")
 
 KINDS = {"page drawing": 6, "/predict": 2, "/predict_base64": 2, "/predict_number": 2, "hostile file": 1}
 """What a client sends, and how often (weights): the page asks `read_drawing` after each stroke, and its answer

@@ -47,7 +47,7 @@ from harness.wire import read_drawing
 
 # what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
 MEASURES = ("app.py", "webpage/page.js", "webpage/page.css", "webpage/chart.css")
-NETWORKS = ("DEFAULT_CHECKPOINT", "ARTICLE_CHECKPOINT")
+NETWORKS = ("DEFAULT_CHECKPOINT", "ARTICLE_CHECKPOINT", "SEQUENCE_CHECKPOINT")
 
 BEFORE = "111598a"
 """The last commit of the page before live drawing."""

@@ -26,7 +26,7 @@ from mnist_cnn.styles import ALLOGRAPHS, CAPTURES, COARSE, written
 
 # what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
 MEASURES = ()
-NETWORKS = ("DEFAULT_CHECKPOINT",)
+NETWORKS = ("DEFAULT_CHECKPOINT", "SEQUENCE_CHECKPOINT")
 
 Draw = Callable[[np.random.Generator], tuple[Image.Image, int]]
 

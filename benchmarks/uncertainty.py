@@ -28,7 +28,7 @@ from mnist_cnn.predict import DigitClassifier
 
 # what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
 MEASURES = ()
-NETWORKS = ("DEFAULT_CHECKPOINT",)
+NETWORKS = ("DEFAULT_CHECKPOINT", "SEQUENCE_CHECKPOINT")
 
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 

@@ -32,6 +32,8 @@ DEFAULT_CHECKPOINT = CHECKPOINT_DIR / "mnist_cnn.safetensors"
 ARTICLE_CHECKPOINT = CHECKPOINT_DIR / "article.safetensors"
 """The reference article's network trained with its recipe (`python -m mnist_cnn.train --preset article`),
 shown on the page beside the default one."""
+SEQUENCE_CHECKPOINT = CHECKPOINT_DIR / "sequence.safetensors"
+"""The number reader (`mnist_cnn.sequence`), which says how many digits a touching piece of ink holds."""
 
 
 def trained_checkpoint(preset: str) -> Path:

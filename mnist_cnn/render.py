@@ -16,12 +16,20 @@ def to_gray_image(ink: np.ndarray, paper: float = 1.0, pen: float = 0.0) -> Imag
 
 
 def compose_number(
-    digits: list[np.ndarray], rng: np.random.Generator, gaps: tuple[float, float] = (0.0, 0.5)
+    digits: list[np.ndarray], rng: np.random.Generator, gaps: tuple[float, float] = (0.0, 0.5), joined: bool = False
 ) -> Image.Image:
     """Write MNIST digits side by side as one number, black on white: each at a random size (0.8-1.2 times
     a random height) and height offset, with a random gap between the ink of neighbours, a share of the
-    height drawn from `gaps` (negative: their boxes overlap)."""
+    height drawn from `gaps` (negative: their boxes overlap). `joined`: written in one stroke, the pen never
+    lifted between digits (a line from each digit's right end to the next one's left end)."""
     height = int(rng.integers(60, 140))
+    return to_gray_image(side_by_side(digits, rng, gaps, height, joined))
+
+
+def side_by_side(digits: list[np.ndarray], rng: np.random.Generator, gaps: tuple[float, float], height: int,
+                 joined: bool = False) -> np.ndarray:
+    """The ink (0..1) of `compose_number`'s number of this height, on a canvas three heights tall with a margin
+    of half a height left and right."""
     inks, lefts, tops = [], [], []
     x = height // 2
     for digit in digits:
@@ -38,7 +46,25 @@ def compose_number(
     for ink, left, top in zip(inks, lefts, tops):
         h, w = ink.shape
         canvas[top : top + h, left : left + w] = np.maximum(canvas[top : top + h, left : left + w], ink)
-    return to_gray_image(canvas)
+    if joined:
+        picture = Image.fromarray((canvas * 255).astype(np.uint8))
+        pen = max(2, round(0.07 * height))
+        ends = [(end(ink, left, top, 0), end(ink, left, top, -1)) for ink, left, top in zip(inks, lefts, tops)]
+        for (_, right), (left_end, _) in zip(ends, ends[1:]):
+            ImageDraw.Draw(picture).line([right, left_end], fill=255, width=pen)
+        canvas = np.asarray(picture, np.float32) / 255
+    return canvas
+
+
+def end(ink: np.ndarray, left: int, top: int, side: int) -> tuple[int, int]:
+    """Where a digit's lower half ends on one side (0: its leftmost column, -1: its rightmost), in canvas pixels:
+    where a pen that joins digits leaves one and enters the next."""
+    lower = ink.shape[0] // 2
+    ink = np.where(np.arange(ink.shape[0])[:, None] >= lower, ink, 0)
+    cols = np.flatnonzero((ink > 0.5).any(axis=0))
+    col = cols[side]
+    rows = np.flatnonzero(ink[:, col] > 0.5)
+    return left + int(col), top + int(rows.mean())
 
 
 def draw_strokes(

@@ -11,14 +11,20 @@ The page still reads each digit with the digit network (its answers and calibrat
 only says how many digits there are and where, so that `segment` cuts in the right places.
 """
 
+import json
+import os
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 import torch
+from safetensors import SafetensorError, safe_open
+from safetensors.torch import load_file
 from torch import nn
 
+from mnist_cnn.errors import CheckpointError
 from mnist_cnn.model import conv_bn
+from mnist_cnn.render import side_by_side
 
 HEIGHT = 32
 """Pieces are read scaled to this many pixels tall."""
@@ -28,6 +34,8 @@ BLANK = 10
 """The CTC class for "no digit here"."""
 NARROWEST = 4 * STRIDE
 """A scaled piece is at least this wide (a narrow 1 is padded)."""
+FORMAT = "mnist-cnn-sequence/1"
+"""What a reader's checkpoint says it is."""
 
 
 class SequenceNet(nn.Module):
@@ -53,6 +61,21 @@ class SequenceNet(nn.Module):
         """(batch, 1, HEIGHT, W) -> log-probabilities (W / STRIDE frames, batch, 11), as nn.CTCLoss takes them."""
         row = self.collapse(self.features(x)).squeeze(2)
         return self.classes(self.context(row)).permute(2, 0, 1).log_softmax(-1)
+
+
+def load(path: str | os.PathLike) -> SequenceNet:
+    """The reader saved by `mnist_cnn.sequence_training`; a CheckpointError naming the file if it is not one."""
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            meta = f.metadata() or {}
+        tensors = load_file(str(path))
+    except (SafetensorError, OSError) as exc:
+        raise CheckpointError(f"Number reader {path} is missing or damaged ({exc}).") from None
+    if json.loads(meta.get("format", "null")) != FORMAT:
+        raise CheckpointError(f"{path} is not a number reader's checkpoint.")
+    model = SequenceNet()
+    model.load_state_dict(tensors)
+    return model.eval()
 
 
 def strip(ink: np.ndarray) -> np.ndarray:
@@ -130,30 +153,14 @@ def read_pieces(model: nn.Module, pieces: list[np.ndarray]) -> list[Read]:
 
 
 def compose_strip(digits: list[np.ndarray], rng: np.random.Generator, gaps: tuple[float, float]) -> np.ndarray:
-    """MNIST digits (28x28 uint8) written side by side as one piece of ink, as `render.compose_number` writes them
-    (each 0.8-1.2 times a random height, a small up-down offset, a gap drawn from `gaps` as a share of the height,
-    negative: overlapping), at a random size and pen, then scaled as `strip` scales a piece: a training example."""
+    """MNIST digits (28x28 uint8) written side by side as one piece of ink, as `render.compose_number` writes them,
+    at a random size, the pen made thicker or thinner at times, then scaled as `strip` scales a piece: a training
+    example."""
     height = int(rng.integers(24, 100))
-    inks, lefts, tops = [], [], []
-    x = 0
-    for digit in digits:
-        rows, cols = np.nonzero(digit > 40)
-        cropped = digit[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1].astype(np.float32) / 255
-        scale = height * rng.uniform(0.8, 1.2) / cropped.shape[0]
-        size = (max(1, round(cropped.shape[1] * scale)), max(1, round(cropped.shape[0] * scale)))
-        inks.append(cv2.resize(cropped, size, interpolation=cv2.INTER_CUBIC))
-        lefts.append(x)
-        tops.append(int(height * (0.2 + rng.uniform(-0.1, 0.1))))
-        x += size[0] + int(rng.uniform(*gaps) * height)
-    lefts = [left - min(lefts) for left in lefts]
-    width = max(left + ink.shape[1] for left, ink in zip(lefts, inks))
-    canvas = np.zeros((2 * height, width), np.float32)
-    for ink, left, top in zip(inks, lefts, tops):
-        h, w = ink.shape
-        canvas[top : top + h, left : left + w] = np.maximum(canvas[top : top + h, left : left + w], ink)
+    ink = side_by_side(digits, rng, gaps, height)
     pen = rng.choice(["as is", "thicker", "thinner"], p=[0.5, 0.35, 0.15])
     if pen != "as is":
         k = max(2, round(height * rng.uniform(0.03, 0.08)))
         kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-        canvas = cv2.dilate(canvas, kernel) if pen == "thicker" else cv2.erode(canvas, kernel)
-    return strip(np.clip(canvas, 0, 1))
+        ink = cv2.dilate(ink, kernel) if pen == "thicker" else cv2.erode(ink, kernel)
+    return strip(np.clip(ink, 0, 1))

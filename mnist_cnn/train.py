@@ -3,6 +3,7 @@
     python -m mnist_cnn.train                   # the default recipe: reproduces the shipped checkpoint
     python -m mnist_cnn.train --fast            # about a minute on a laptop CPU, >= 99 %: trained-fast.safetensors
     python -m mnist_cnn.train --preset article  # the reference article's recipe: trained-article.safetensors
+    python -m mnist_cnn.train --preset sequence # the number reader (mnist_cnn.sequence_training)
     python -m mnist_cnn.train --preset finetune --init checkpoints/mnist_cnn.safetensors \
         --extra-data corrections/ --output tuned.safetensors  # learn visitors' corrections in minutes
     torchrun --nproc_per_node 2 -m mnist_cnn.train ...    # the same, in 2 processes (mnist_cnn.distributed)
@@ -31,6 +32,7 @@ import torchvision
 from torch import nn
 from tqdm import tqdm
 
+from mnist_cnn import sequence_training
 from mnist_cnn.augment import Augment
 from mnist_cnn.calibrate import calibration_report, fit_temperature
 from mnist_cnn.checkpoint import atomic_write, load_checkpoint, read_metadata, save_checkpoint
@@ -82,9 +84,13 @@ VARIANT_KEYS = ("kernel", "norm", "pool", "width")
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     presets = "\n".join(f"  {name}: " + ", ".join(f"{key}={value}" for key, value in preset.items())
                          for name, preset in PRESETS.items())
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0], epilog=f"each preset's defaults:\n{presets}",
+    reader = ", ".join(f"--{key.replace('_', '-')} {value}" for key, value in sequence_training.RECIPE.items())
+    epilog = (f"each preset's defaults:\n{presets}\n  sequence: the number reader, its own flags "
+              f"(--preset sequence --help): {reader}, --data-dir, --output")
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0], epilog=epilog,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--preset", choices=PRESETS, default="default", help="recipe to start from (default: default)")
+    p.add_argument("--preset", choices=[*PRESETS, "sequence"], default="default",
+                   help="recipe to start from (default: default)")
     p.add_argument("--fast", action="store_const", const="fast", dest="preset", help="same as --preset fast")
     p.add_argument("--arch", choices=ARCHS, help="network architecture")
     variant = p.add_argument_group("variants of the article's network (--arch seed; default: the article's own)")
@@ -566,6 +572,9 @@ def train(args: argparse.Namespace, world: World | None = None, watch: Watch | N
 
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
+    argv = sys.argv[1:] if argv is None else argv
+    if any(a == "--preset=sequence" or (a, b) == ("--preset", "sequence") for a, b in zip(argv, [*argv[1:], ""])):
+        return sequence_training.main(argv)  # another network, with its own recipe and flags
     try:
         args = parse_args(argv)  # reads --init's checkpoint
         world = join(args.device)

@@ -1,0 +1,111 @@
+"""The number reader (`mnist_cnn.sequence`): it reads digits that touch, it is trusted only when sure, its recipe
+trains from `mnist_cnn.train`, and a bad checkpoint is one clear sentence."""
+
+import numpy as np
+import pytest
+import torch
+
+from mnist_cnn.config import HOLDOUT, SEQUENCE_CHECKPOINT
+from mnist_cnn.data import load_mnist, split_holdout
+from mnist_cnn.errors import CheckpointError
+from mnist_cnn.predict import DigitClassifier
+from mnist_cnn.render import compose_number
+from mnist_cnn.segment import READER_SURE, split_touching
+from mnist_cnn.sequence import Read, compose_strip, decode, load
+from mnist_cnn.train import main as train_main
+
+
+@pytest.fixture(scope="module")
+def held_out(mnist_dir):
+    _, (images, labels) = split_holdout(*load_mnist(mnist_dir, train=True), HOLDOUT)
+    return images.numpy(), labels.numpy()
+
+
+def two_blobs() -> np.ndarray:
+    """Ink a digit network cannot read as one digit: two blobs joined by a bridge."""
+    ink = np.zeros((60, 90), np.float32)
+    ink[5:55, 5:40] = ink[5:55, 50:85] = 1.0
+    ink[28:32, 40:50] = 1.0
+    return ink
+
+
+def reader_of(digits: list[int], sure: float):
+    chances = [np.eye(10)[d] * sure + (1 - sure) / 10 for d in digits]
+    return lambda piece: Read(digits, [0.0] * len(digits), sure, chances)
+
+
+def test_a_reader_sure_of_the_digits_it_sees_cuts_the_piece_into_that_many_carrying_its_probabilities():
+    unsure_whole = lambda pieces: [0.1 if p.shape[1] > 60 else 0.3 for p in pieces]  # noqa: E731
+    parts = split_touching(two_blobs(), unsure_whole, reader_of([4, 1, 7], READER_SURE + 0.01))
+    assert len(parts) == 3
+    assert [int(np.argmax(probabilities)) for _, probabilities in parts] == [4, 1, 7]
+    # not sure enough: cut as without a reader (parts the network reads unsurely are not cut at all)
+    assert [p for _, p in split_touching(two_blobs(), unsure_whole, reader_of([4, 1], READER_SURE - 0.01))] == [None]
+
+
+def test_a_piece_read_clearly_as_one_digit_is_never_given_to_the_reader():
+    asked = []
+
+    def reader(piece):
+        asked.append(piece)
+        return reader_of([1, 1], 1.0)(piece)
+
+    assert len(split_touching(two_blobs(), lambda pieces: [0.99] * len(pieces), reader)) == 1
+    assert not asked
+
+
+def test_the_shipped_reader_reads_composed_touching_numbers_of_held_out_digits(held_out):
+    model, (images, labels) = load(SEQUENCE_CHECKPOINT), held_out
+    rng = np.random.default_rng(3)
+    exact = 0
+    for _ in range(50):
+        index = rng.integers(0, len(images), 3)
+        strip = compose_strip([images[i] for i in index], rng, (-0.15, 0.0))
+        with torch.inference_mode():
+            log_probs = model(torch.from_numpy(strip)[None, None])
+        exact += decode(log_probs[:, 0], 1.0, 0.0).digits == [int(labels[i]) for i in index]
+    assert exact >= 42  # 84 %: the reader alone, 3 touching digits
+
+
+def test_the_page_reads_more_touching_numbers_with_the_reader_than_without(classifier, held_out):
+    images, labels = held_out
+    alone = DigitClassifier(classifier.model, classifier.metadata)
+    assert classifier.reader is not None and alone.reader is None
+    rng = np.random.default_rng(11)
+    right = {"with": 0, "without": 0}
+    for _ in range(30):
+        index = rng.integers(0, len(images), 4)
+        image = compose_number([images[i] for i in index], rng, (-0.15, 0.0))
+        truth = "".join(str(int(labels[i])) for i in index)
+        for name, reader in (("with", classifier), ("without", alone)):
+            reading = reader.read_number(image)
+            right[name] += reading.number == truth and not reading.unsure
+    assert right["with"] >= right["without"] + 5, right
+
+
+def test_a_missing_or_foreign_reader_checkpoint_is_one_clear_sentence(tmp_path):
+    with pytest.raises(CheckpointError, match="missing or damaged"):
+        load(tmp_path / "none.safetensors")
+    (tmp_path / "junk.safetensors").write_bytes(b"not a checkpoint")
+    with pytest.raises(CheckpointError, match="junk.safetensors"):
+        DigitClassifier.from_checkpoint(reader=tmp_path / "junk.safetensors")
+
+
+def test_the_sequence_preset_trains_a_reader_the_page_loads(tmp_path, mnist_dir):
+    out = tmp_path / "reader.safetensors"
+    assert train_main(["--preset", "sequence", "--minutes", "0.05", "--data-dir", str(mnist_dir),
+                       "--output", str(out)]) == 0
+    classifier = DigitClassifier.from_checkpoint(reader=out)
+    assert classifier.reader is not None
+    assert classifier.read_number(compose_number([np.full((28, 28), 255, np.uint8)], np.random.default_rng(0)))
+
+
+def test_a_number_written_in_one_stroke_has_no_gap_between_its_digits(held_out):
+    images, _ = held_out
+    rng = np.random.default_rng(0)
+    ink = 255 - np.asarray(compose_number(list(images[:4]), rng, (0.1, 0.3), joined=True))
+    columns = np.flatnonzero((ink > 128).any(axis=0))
+    assert len(columns) == columns[-1] - columns[0] + 1  # ink in every column from the first digit to the last
+    ink = 255 - np.asarray(compose_number(list(images[:4]), np.random.default_rng(0), (0.1, 0.3)))
+    columns = np.flatnonzero((ink > 128).any(axis=0))
+    assert len(columns) < columns[-1] - columns[0] + 1
