@@ -73,7 +73,8 @@ def test_what_a_benchmark_measures_follows_its_imports_and_declarations():
     files = freshness.measured_files("benchmarks.stroke_latency")
     assert {"benchmarks/stroke_latency.py", "app.py", "webpage/page.js", "webpage/drawing_route.py",
             "mnist_cnn/preprocess.py", "harness/page.py", "requirements.txt"} <= set(files)
-    assert set(freshness.networks("benchmarks.model_card")) == {"mnist_cnn.safetensors", "article.safetensors"}
+    assert set(freshness.networks("benchmarks.model_card")) == {"mnist_cnn.safetensors", "article.safetensors",
+                                                                "sequence.safetensors"}
     for name in BENCHMARKS:  # every declared file exists, every named network is a constant of mnist_cnn.config
         assert all((freshness.ROOT / path).is_file() for path in freshness.measured_files(module(name))), name
         freshness.networks(module(name))
