@@ -68,10 +68,16 @@ def test_touching_digits_are_split(classifier):
     assert classifier.read_number(draw_number("10", gap=-0.02)).number == "10"
 
 
-def test_touching_digits_are_cut_only_into_parts_read_surely():
+def two_blobs() -> np.ndarray:
+    """Two blobs joined by a thin bridge: ink a network cannot read as one digit."""
     ink = np.zeros((60, 90), np.float32)
     ink[5:55, 5:40] = ink[5:55, 50:85] = 1.0
-    ink[28:32, 40:50] = 1.0  # two blobs joined by a thin bridge, unreadable as one digit
+    ink[28:32, 40:50] = 1.0
+    return ink
+
+
+def test_touching_digits_are_cut_only_into_parts_read_surely():
+    ink = two_blobs()
 
     def reading_parts(sure: float):
         return lambda pieces: [0.1 if piece.shape[1] > 60 else sure for piece in pieces]

@@ -13,20 +13,13 @@ from mnist_cnn.render import compose_number
 from mnist_cnn.segment import READER_SURE, split_touching
 from mnist_cnn.sequence import Read, compose_strip, decode, load
 from mnist_cnn.train import main as train_main
+from tests.test_segment import two_blobs
 
 
 @pytest.fixture(scope="module")
 def held_out(mnist_dir):
     _, (images, labels) = split_holdout(*load_mnist(mnist_dir, train=True), HOLDOUT)
     return images.numpy(), labels.numpy()
-
-
-def two_blobs() -> np.ndarray:
-    """Ink a digit network cannot read as one digit: two blobs joined by a bridge."""
-    ink = np.zeros((60, 90), np.float32)
-    ink[5:55, 5:40] = ink[5:55, 50:85] = 1.0
-    ink[28:32, 40:50] = 1.0
-    return ink
 
 
 def reader_of(digits: list[int], sure: float):
