@@ -48,8 +48,9 @@ from webpage.uploads import uploaded
 HERE = Path(__file__).resolve().parent
 EXAMPLES = sorted(str(p) for p in (HERE / "examples").glob("*.*") if p.suffix in {".png", ".jpg"})
 I18N = gr.I18n(**TEXTS)  # every fixed text on the page, in the browser's language (webpage/text.py)
-CANVAS = 280
-BRUSH = 14  # pixels wide, on the CANVAS x CANVAS sketchpad
+CANVAS_WIDTH = 560  # the sketchpad's pixels: room for a number of four or five digits side by side
+CANVAS = 280  # its height: a single digit drawn as tall as before the canvas grew is read as before
+BRUSH = 14  # pixels wide, on the CANVAS_WIDTH x CANVAS sketchpad
 # One request is a millisecond of model time; a single thread per request serves several visitors at once.
 TORCH_THREADS = 1
 CONCURRENCY = 4
@@ -112,16 +113,6 @@ def number_verdict(reading: Reading, lang: str) -> str:
     return f"# {number}\n{say(lang, 'digits_read', count=len(reading.digits))}{note}"
 
 
-def digits_table(reading: Reading, lang: str) -> str:
-    """Each digit's ten probabilities as a Markdown table: one column per position, one row per digit."""
-    heads = [f"{place}: **{'?' if d.unsure else d.digit}**" for place, d in enumerate(reading.digits, start=1)]
-    rows = [f"| {say(lang, 'digit_column')} | " + " | ".join(heads) + " |", "|---" * (len(heads) + 1) + "|"]
-    for digit in range(10):
-        cells = " | ".join(f"{d.probabilities[str(digit)] * 100:.0f} %" for d in reading.digits)
-        rows.append(f"| {digit} | {cells} |")
-    return "\n".join(rows)
-
-
 @dataclass
 class Answer:
     """What the page shows for one reading; each field fills the component of the same name in `page`."""
@@ -131,7 +122,6 @@ class Answer:
     model_input: str = ""  # the 28x28 inputs the network read, as an HTML picture
     naive_input: str = ""  # the naive 28x28 input, likewise
     naive_answer: str = ""
-    digits: str = ""
     picture: bytes | str | None = None  # the picture read (its bytes, or an upload's path): what a correction keeps
     current_input: np.ndarray | None = None  # what the inside view looks at (last: see on_upload)
 
@@ -144,7 +134,7 @@ class Answer:
         return {name: hint if name == "verdict" else getattr(self, name) for name in SHOWN}
 
 
-SHOWN = ("verdict", "model_input", "naive_input", "naive_answer", "digits")
+SHOWN = ("verdict", "model_input", "naive_input", "naive_answer")
 """Answer's fields that a finished drawing's answer carries for page.js to show (read_drawing's "page")."""
 
 
@@ -176,12 +166,9 @@ def show(reading: Reading, image, lang: str, charts: bool = True, yours: str | N
         return Answer(reading=charts_reading)
     naive, naive_answer = naive_view(image, lang)
     inputs = [d.model_input for d in digits]
-    if len(digits) == 1:
-        words, table = verdict(digits[0], reading.doubt, lang), ""
-    else:
-        words, table = number_verdict(reading, lang), digits_table(reading, lang)
+    words = verdict(digits[0], reading.doubt, lang) if len(digits) == 1 else number_verdict(reading, lang)
     return Answer(reading=charts_reading, verdict=words, model_input=enlarged(inputs), naive_input=naive,
-                  naive_answer=naive_answer, digits=table, picture=image, current_input=inputs[0])
+                  naive_answer=naive_answer, picture=image, current_input=inputs[0])
 
 
 @contextlib.contextmanager
@@ -449,11 +436,11 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
     with gr.Tabs():
         with gr.Tab(I18N("read_tab"), elem_id="read-tab"):
             with gr.Row():
-                with gr.Column(elem_id="drawing"):
+                with gr.Column(elem_id="drawing", scale=3):
                     with gr.Tab(I18N("draw_tab")):
                         sketchpad = gr.Sketchpad(
                             elem_id="sketchpad",
-                            canvas_size=(CANVAS, CANVAS),
+                            canvas_size=(CANVAS_WIDTH, CANVAS),
                             brush=gr.Brush(default_size=BRUSH, colors=["#000000"], color_mode="fixed"),
                             format="png",
                             layers=False,
@@ -465,12 +452,11 @@ with gr.Blocks(title="mnist-cnn: handwritten digit recognition", analytics_enabl
                                           label=I18N("upload"))
                         if EXAMPLES:
                             gr.Examples(EXAMPLES, inputs=upload, label=I18N("examples"))
-                with gr.Column(elem_id="answer"):
+                with gr.Column(elem_id="answer", scale=2):
                     page = {
                         "verdict": gr.Markdown(Answer.verdict, elem_id="verdict"),
                         "chart": gr.HTML('<div class="bars"></div>', elem_id="probabilities", label=I18N("chart"),
                                          show_label=True, container=True, css_template=CHART_CSS),
-                        "digits": gr.Markdown(elem_id="digits"),
                     }
             with gr.Row(elem_id="comparison"):
                 page["model_input"] = gr.HTML(elem_id="model-input", label=I18N("model_input"), **PICTURE)

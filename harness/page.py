@@ -78,13 +78,27 @@ def draw_digit(page, digit: int, center: float = 0.5, size: float = 0.55, second
     return draw(page, STROKES[digit], center, size, seconds)
 
 
+DRAWABLE_JS = """() => {
+  const editor = window.editor, canvas = document.querySelector("#sketchpad canvas");
+  if (!editor || !editor.image_container || !canvas) return null;
+  const picture = editor.image_container.getBounds(), element = canvas.getBoundingClientRect();
+  return {x: element.x + picture.x, y: element.y + picture.y, width: picture.width, height: picture.height};
+}"""
+
+
+def drawable_area(page) -> dict:
+    """Where on the screen the sketchpad's picture is (x, y, width, height in CSS pixels): Gradio fits it into its
+    canvas element with a margin, so the element's box is not the picture's."""
+    page.wait_for_function(f"({DRAWABLE_JS})() !== null")
+    return page.evaluate(DRAWABLE_JS)
+
+
 def on_canvas(page, strokes, center: float, size: float) -> list[list[tuple[float, float]]]:
     """Strokes given in a unit square, as points on the screen: `size` of the canvas tall, centred at `center`
-    of its width."""
-    box = page.locator("#sketchpad canvas").first.bounding_box()
-    square = min(box["width"], box["height"])
-    side = size * square
-    left = box["x"] + (box["width"] - square) / 2 + center * square - side * 0.4
+    of its width (the sketchpad's picture: `drawable_area`)."""
+    box = drawable_area(page)
+    side = size * box["height"]
+    left = box["x"] + center * box["width"] - side * 0.4
     top = box["y"] + box["height"] / 2 - side / 2
     return [[(left + x * side * 0.8, top + y * side) for x, y in stroke] for stroke in strokes]
 

@@ -46,8 +46,11 @@ LIVE_S = LIVE_MS / 1000
 """How often page.js asks for an answer while the pen moves, at most (an idle server's pace)."""
 SENT_SCALE = number_in(PAGE_JS, r"resolution: ([\d.]+)")
 """The scale page.js sends the drawing at (its `resolution`: half)."""
-HALF_CANVAS, HALF_BRUSH = (round(number_in(APP_PY, rf"^{name} = (\d+)") * SENT_SCALE) for name in ("CANVAS", "BRUSH"))
-"""The picture page.js sends: app.py's sketchpad (CANVAS pixels wide) and its BRUSH at that scale."""
+CANVAS_SIZE = tuple(int(number_in(APP_PY, rf"^{name} = (\d+)")) for name in ("CANVAS_WIDTH", "CANVAS"))
+"""app.py's sketchpad, (width, height) in pixels."""
+BRUSH = number_in(APP_PY, r"^BRUSH = (\d+)")
+HALF_WIDTH, HALF_CANVAS, HALF_BRUSH = (round(n * SENT_SCALE) for n in (*CANVAS_SIZE, BRUSH))
+"""The picture page.js sends: app.py's sketchpad (CANVAS_WIDTH x CANVAS pixels) and its BRUSH at that scale."""
 FRAMES = 60
 """Pictures of a stroke drawn in advance, from its start to its end (the pen's position every 20 ms of 1.2 s)."""
 LOOK = 0.8
@@ -56,9 +59,10 @@ LOOK = 0.8
 
 def drawing_so_far(digit: int, share: float) -> str:
     """What page.js sends for `digit` (one stroke) drawn `share` of the way: a half-size PNG data URL."""
-    points = np.array(STROKES[digit][0]) * (0.55 * HALF_CANVAS) + 0.225 * HALF_CANVAS
+    corner = (HALF_WIDTH / 2 - 0.275 * HALF_CANVAS, 0.225 * HALF_CANVAS)  # the digit in the middle, 0.55 as tall
+    points = np.array(STROKES[digit][0]) * (0.55 * HALF_CANVAS) + corner
     xy = resample(points, max(2, int(share * 60)), upto=share)
-    image = Image.new("RGB", (HALF_CANVAS, HALF_CANVAS), "white")
+    image = Image.new("RGB", (HALF_WIDTH, HALF_CANVAS), "white")
     if share > 0:
         ImageDraw.Draw(image).line([tuple(p) for p in xy], fill="black", width=HALF_BRUSH, joint="curve")
     buffer = io.BytesIO()

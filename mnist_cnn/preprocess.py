@@ -46,7 +46,7 @@ bytes a pixel). A JPEG is decoded reduced (1/2 to 1/8 of its size, in the decode
 so a 50-megapixel phone photo is read; another format over this is refused at once (a 12-megapixel PNG is read)."""
 
 DRAWING_PIXELS = 1_000_000
-"""The most pixels a drawing sent by the page may have (the page sends its 280x280 canvas at half size): the
+"""The most pixels a drawing sent by the page may have (the page sends its 560x280 canvas at half size): the
 drawing's route asks `load` for no more, so a picture far larger than a canvas is refused before it is decoded."""
 
 LARGE_PIXELS = 2_000_000

@@ -16,6 +16,7 @@ from harness.page import (
     clear_canvas,
     draw,
     draw_digit,
+    drawable_area,
     drawing_picture,
     open_page,
     settle,
@@ -144,11 +145,50 @@ def test_inside_view_shows_an_uploaded_picture_and_what_was_drawn_before_it_was_
     expect(page.locator("#moved-answers")).to_contain_text("(not moved: 7)")
 
 
+def charts_shown(page, chart: str) -> list[str]:
+    """The winners the small per-digit charts of one chart show, in reading order."""
+    return page.locator(f"{chart} .digit-chart").evaluate_all("charts => charts.map(c => c.dataset.answer)")
+
+
 def test_a_number_drawn_digit_by_digit_is_read_whole(page):
     draw_digit(page, 4, center=0.3, size=0.4)
     draw_digit(page, 2, center=0.7, size=0.4)
     expect(page.locator("#verdict h1")).to_have_text("42", timeout=10_000)
-    expect(page.locator("#digits table")).to_contain_text("2: 2")
+    expect(page.locator("#probabilities .digit-chart")).to_have_count(2)
+    assert charts_shown(page, "#probabilities") == ["4", "2"]
+
+
+NUMBER = "4170"
+"""A number whose digits the page's drawn strokes make plainly (harness.people.STROKES)."""
+
+
+def draw_number(page) -> None:
+    for place, digit in enumerate(NUMBER):
+        draw_digit(page, int(digit), center=(place + 0.5) / len(NUMBER), size=0.45)
+
+
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+def test_a_drawn_number_shows_one_small_chart_per_digit_with_its_winner(browser, app_url, screen, tmp_path):
+    page = open_page(browser, app_url, **(PHONE if screen == "phone" else {}))
+    page.locator("#sketchpad canvas").first.evaluate("canvas => canvas.scrollIntoView({block: 'end'})")
+    canvas = drawable_area(page)
+    draw_number(page)
+    expect(page.locator("#verdict h1")).to_have_text(NUMBER, timeout=10_000)
+    expect(page.locator("#probabilities .digit-chart")).to_have_count(len(NUMBER))
+    assert charts_shown(page, "#probabilities") == list(NUMBER)
+    assert drawable_area(page) == canvas  # the charts took the bars' place: the canvas never moved under the pen
+    assert not page.locator("#probabilities .bar").first.is_visible()  # the ten empty bars give way
+    for chart in page.locator("#probabilities .digit-chart").all():  # each small chart's winner is its tallest column
+        heights = chart.locator(".column").evaluate_all("cs => cs.map(c => c.getBoundingClientRect().height)")
+        assert int(np.argmax(heights)) == int(chart.get_attribute("data-answer"))
+    expect(page.locator("#article-model .digit-chart")).to_have_count(len(NUMBER))
+    width = page.viewport_size["width"]
+    for box in (c.bounding_box() for c in page.locator("#probabilities .digit-chart").all()):
+        assert 0 <= box["x"] and box["x"] + box["width"] <= width  # readable: none runs off the screen
+    name = "MNIST_CNN_NUMBER_SCREENSHOT" if screen == "desktop" else "MNIST_CNN_PHONE_NUMBER_SCREENSHOT"
+    page.screenshot(path=os.environ.get(name) or str(tmp_path / f"{screen}.png"), full_page=screen == "desktop")
+    assert page.errors == []
+    page.close()
 
 
 def test_a_scribble_is_not_called_a_digit(page):

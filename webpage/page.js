@@ -32,26 +32,29 @@
   const PAGE = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, "0")).join("");
 
   // A chart: ten bars in the order 0 to 9 that stay in place, the winner marked, each with its percentage;
-  // for a number, no bars. `#probabilities` shows the default network's reading, `#article-model` the article's
-  // network's reading of the same inputs, with its answer written above its bars, and `#your-model`, once the
-  // visitor has trained a network on the Train tab, that network's reading the same way: three charts.
+  // for a number, one small chart per digit instead, in reading order (drawDigits). `#probabilities` shows the
+  // default network's reading, `#article-model` the article's network's reading of the same inputs, with its answer
+  // written above its bars, and `#your-model`, once the visitor has trained a network on the Train tab, that
+  // network's reading the same way: three charts.
   const drawChart = (root, reading) => {
     const chart = root && root.querySelector(".bars");
     if (!chart) return;
     const digits = (reading && reading.digits) || [];
     const one = digits.length === 1 ? digits[0] : null;
-    if (chart.children.length !== 10) {
+    if (chart.querySelectorAll(".bar").length !== 10) {
       chart.innerHTML = [...Array(10).keys()].map((d) =>
         `<div class="bar" data-digit="${d}"><span class="digit">${d}</span>` +
         `<span class="track"><span class="fill"></span></span><span class="value"></span></div>`).join("");
     }
-    [...chart.children].forEach((bar, d) => {
+    chart.querySelectorAll(".bar").forEach((bar, d) => {
       const p = one ? one.probabilities[String(d)] : 0;
       bar.classList.toggle("top", Boolean(one) && one.digit === d);
       bar.querySelector(".fill").style.setProperty("--p", `${(100 * p).toFixed(1)}%`);
       bar.querySelector(".value").textContent = one ? `${Math.round(100 * p)} %` : "";
     });
     chart.classList.toggle("unsure", Boolean(one && one.unsure));
+    chart.classList.toggle("number", digits.length > 1);
+    drawDigits(chart, digits.length > 1 ? digits : []);
     chart.dataset.answer = one ? String(one.digit) : "";
     const answer = root.querySelector(".answer");
     if (answer) {
@@ -59,6 +62,28 @@
       answer.innerHTML = one ? `${number}<span class="percent">${Math.round(100 * one.confidence)} %</span>` : number;
       answer.dataset.number = reading ? reading.number : "";
     }
+  };
+  // A number's digits, each as a small chart of its own, in the ten bars' place (chart.css): ten columns 0 to 9 as
+  // tall as their probabilities, the winner marked and written above (? when unsure).
+  const drawDigits = (chart, digits) => {
+    let row = chart.querySelector(".digit-charts");
+    if (!row) {
+      row = document.createElement("div");
+      row.className = "digit-charts";
+      chart.append(row);
+    }
+    row.innerHTML = digits.map((d, place) => {
+      const columns = [...Array(10).keys()].map((k) => {
+        const p = d.probabilities[String(k)];
+        return `<span class="column${d.digit === k ? " top" : ""}" style="--p: ${(100 * p).toFixed(1)}%" ` +
+          `title="${k}: ${Math.round(100 * p)} %"></span>`;
+      }).join("");
+      const axis = [...Array(10).keys()].map((k) => `<span>${k}</span>`).join("");
+      return `<div class="digit-chart${d.unsure ? " unsure" : ""}" data-place="${place + 1}" ` +
+        `data-answer="${d.unsure ? "?" : d.digit}"><div class="digit-answer">${d.unsure ? "?" : d.digit}` +
+        `<span class="percent">${Math.round(100 * d.confidence)} %</span></div>` +
+        `<div class="columns">${columns}</div><div class="axis">${axis}</div></div>`;
+    }).join("");
   };
   window.showReading = (reading) => {
     drawChart(document.querySelector("#probabilities"), reading);

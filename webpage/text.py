@@ -2,7 +2,7 @@
 
 Fixed texts (titles, labels, lessons) go to the browser as Gradio translation keys (`gr.I18n(**TEXTS)`), and
 Gradio picks the language from the browser's. Texts the server writes with numbers in them (the verdict, the
-table of digits) are written in the language of the request's Accept-Language header, the browser's same
+naive answer) are written in the language of the request's Accept-Language header, the browser's same
 choice: `say(language(headers), key, **values)`.
 """
 
@@ -78,8 +78,7 @@ EN = {
     "confidence": "confidence {percent} %",
     "unsure": "This does not look clearly like a digit (best guess {digit}, {percent} %).",
     "digits_read": "{count} digits, read left to right",
-    "question_mark": "? = not clearly a digit: see the table",
-    "digit_column": "digit",
+    "question_mark": "? = not clearly a digit: see its chart",
     "collect_note": "**Wrong? Pick the right digit** and send it. This server keeps each correction to learn from: "
     "the picture you drew or uploaded, the 28x28 image the network read, its answer, the digit you picked and the "
     "time. Nothing else about you is kept.",
@@ -245,8 +244,7 @@ ZH = {
     "confidence": "置信度 {percent} %",
     "unsure": "这看起来不太像一个数字（最可能是 {digit}，{percent} %）。",
     "digits_read": "共 {count} 个数字，从左到右读",
-    "question_mark": "? = 不太像数字：见下表",
-    "digit_column": "数字",
+    "question_mark": "? = 不太像数字：见它的图表",
     "collect_note": "**认错了？选出正确的数字**并发送。本服务器会保存每条更正用于学习：你写的或上传的图片、"
     "网络读到的 28x28 图像、它的回答、你选的数字和时间。不保存关于你的其他任何信息。",
     "right_label": "正确答案",
