@@ -390,3 +390,22 @@ def test_a_correction_and_the_inside_view_are_about_the_last_drawing_until_an_up
                 json.dumps({"picture": underlined_23()})):  # a picture sent back instead of a key is not read
         with pytest.raises(app.gr.Error, match="no answer to correct"):
             app.on_correct("4", shown["picture"], box)  # an empty canvas, or anything but a key the server gave
+
+
+def test_the_drawing_route_reads_a_whole_canvas_and_refuses_more_pixels_than_any_canvas_in_one_sentence():
+    import gradio as gr
+
+    import app
+    from harness.hostile import encode
+    from harness.visitors import CANVAS_SIZE, drawing_so_far
+    from harness.wire import data_url
+    from mnist_cnn.preprocess import DRAWING_PIXELS
+
+    assert app.read_drawing(drawing_so_far(7, 1.0), False)["number"] == "7"  # what page.js sends: half the canvas
+    whole = Image.new("L", CANVAS_SIZE, 255)  # the canvas at full size, in case a page sent it so
+    ImageDraw.Draw(whole).line([(250, 60), (330, 60), (280, 220)], fill=0, width=14)
+    assert app.read_drawing(data_url(encode(whole, "PNG")), False)["number"] == "7"
+    side = int(DRAWING_PIXELS**0.5) + 1  # a small file (3 KB) of more pixels than any canvas: refused undecoded
+    with pytest.raises(gr.Error) as refused:
+        app.read_drawing(data_url(encode(Image.new("L", (side, side), 255), "PNG")), False)
+    assert refused.value.message == f"The image is {side}x{side} pixels; the limit is 1 megapixels."
