@@ -9,7 +9,6 @@ trained afresh into a temporary folder and scored on MNIST test.
 """
 
 import argparse
-import json
 import subprocess
 import sys
 import tempfile
@@ -17,7 +16,6 @@ import time
 from pathlib import Path
 
 import torch
-from safetensors import safe_open
 
 from mnist_cnn.checkpoint import read_metadata
 from mnist_cnn.config import ARTICLE_CHECKPOINT, DEFAULT_CHECKPOINT, HOLDOUT, SEQUENCE_CHECKPOINT
@@ -25,6 +23,7 @@ from mnist_cnn.data import load_mnist, split_holdout
 from mnist_cnn.evaluate import accuracy
 from mnist_cnn.predict import DigitClassifier
 from mnist_cnn.sequence import load
+from mnist_cnn.sequence import read_metadata as read_reader_metadata
 from mnist_cnn.sequence_training import GAPPED_TEST, TOUCHING_TEST, exact_share
 
 # what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
@@ -83,8 +82,7 @@ def card(path: Path, data_dir: str | None) -> tuple[float, dict]:
 
 def reader_card(path: Path, data_dir: str | None) -> None:
     """Print the number reader's card: its metadata, and how often it alone reads composed held-out numbers."""
-    with safe_open(str(path), framework="pt") as f:
-        meta = {k: json.loads(v) for k, v in (f.metadata() or {}).items()}
+    meta = read_reader_metadata(path)
     model = load(path)
     _, (images, labels) = split_holdout(*load_mnist(data_dir, train=True), HOLDOUT)
     images, labels = images.numpy(), labels.numpy()

@@ -37,24 +37,31 @@ def atomic_write(path: str | os.PathLike, write) -> None:
 
 
 def save_checkpoint(model: nn.Module, path: str | os.PathLike, metadata: dict[str, Any]) -> None:
-    """Write the model's weights and metadata (arch, its options if any, mean, std, figures) to a safetensors file."""
+    """Write the model's weights and metadata (arch, its options if any, mean, std, figures) to a safetensors file;
+    a "format" in `metadata` overrides the digit networks' own (the number reader's checkpoint is written so)."""
     tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     meta = {"format": FORMAT, **metadata}
     encoded = {k: json.dumps(v) for k, v in meta.items()}
     atomic_write(path, lambda tmp: save_file(tensors, tmp, metadata=encoded))
 
 
-def read_metadata(path: str | os.PathLike) -> dict[str, Any]:
-    """The checkpoint's metadata, decoded; a CheckpointError naming the file if it is not ours."""
+def decoded_metadata(path: str | os.PathLike, command: str = "python -m mnist_cnn.train") -> dict[str, Any]:
+    """Any safetensors checkpoint's metadata, each value decoded from JSON (the digit networks' and the number
+    reader's alike); a CheckpointError naming the file, and the `command` that trains one, if it is missing."""
     path = Path(path)
     if not path.is_file():
-        raise CheckpointError(f"Checkpoint {path} does not exist; train one with `python -m mnist_cnn.train`.")
+        raise CheckpointError(f"Checkpoint {path} does not exist; train one with `{command}`.")
     try:
         with safe_open(str(path), framework="pt") as f:
             raw = f.metadata() or {}
-        meta = {k: json.loads(v) for k, v in raw.items()}
+        return {k: json.loads(v) for k, v in raw.items()}
     except (SafetensorError, OSError, ValueError, json.JSONDecodeError) as exc:
         raise CheckpointError(f"Checkpoint {path} is damaged or not a safetensors file ({exc}).") from None
+
+
+def read_metadata(path: str | os.PathLike) -> dict[str, Any]:
+    """The checkpoint's metadata, decoded; a CheckpointError naming the file if it is not ours."""
+    meta = decoded_metadata(path)
     missing = [k for k in REQUIRED_METADATA if k not in meta]
     if missing or meta.get("format") != FORMAT:
         what = ", ".join(missing) or "format"

@@ -11,17 +11,17 @@ The page still reads each digit with the digit network (its answers and calibrat
 only says how many digits there are and where, so that `segment` cuts in the right places.
 """
 
-import json
 import os
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 import torch
-from safetensors import SafetensorError, safe_open
+from safetensors import SafetensorError
 from safetensors.torch import load_file
 from torch import nn
 
+from mnist_cnn.checkpoint import decoded_metadata
 from mnist_cnn.errors import CheckpointError
 from mnist_cnn.model import conv_bn
 from mnist_cnn.render import side_by_side
@@ -63,18 +63,27 @@ class SequenceNet(nn.Module):
         return self.classes(self.context(row)).permute(2, 0, 1).log_softmax(-1)
 
 
+def read_metadata(path: str | os.PathLike) -> dict:
+    """The reader's checkpoint metadata (format, recipe, figures); a CheckpointError naming the file if it is
+    missing, damaged or not a number reader's."""
+    meta = decoded_metadata(path, "python -m mnist_cnn.train --preset sequence")
+    if meta.get("format") != FORMAT:
+        raise CheckpointError(f"{path} is not a number reader's checkpoint.")
+    return meta
+
+
 def load(path: str | os.PathLike) -> SequenceNet:
     """The reader saved by `mnist_cnn.sequence_training`; a CheckpointError naming the file if it is not one."""
+    read_metadata(path)
     try:
-        with safe_open(str(path), framework="pt") as f:
-            meta = f.metadata() or {}
         tensors = load_file(str(path))
     except (SafetensorError, OSError) as exc:
-        raise CheckpointError(f"Number reader {path} is missing or damaged ({exc}).") from None
-    if json.loads(meta.get("format", "null")) != FORMAT:
-        raise CheckpointError(f"{path} is not a number reader's checkpoint.")
+        raise CheckpointError(f"Number reader {path} is damaged ({exc}).") from None
     model = SequenceNet()
-    model.load_state_dict(tensors)
+    try:
+        model.load_state_dict(tensors)
+    except RuntimeError:
+        raise CheckpointError(f"{path} does not hold a number reader's weights.") from None
     return model.eval()
 
 
@@ -100,64 +109,51 @@ def strip(ink: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Read:
-    """What the network read in a piece: its digits, the column (in the piece's own pixels) where each stands,
-    how sure the network is of the least sure of them, and each one's ten probabilities (at its surest frame)."""
+    """What the network read in a piece: its digits, how sure the network is of the least sure of them, and each
+    one's ten probabilities (at its surest frame)."""
 
     digits: list[int]
-    columns: list[float]
     sure: float
     probabilities: list[np.ndarray]
 
 
-def decode(log_probs: torch.Tensor, scale: float, left: float) -> Read:
-    """Best-path decoding of one piece's frames (T, 11): each run of one digit's frames is a digit, standing at
-    the most probable of its frames; `scale` and `left` map a frame back to the piece's columns."""
+def decode(log_probs: torch.Tensor) -> Read:
+    """Best-path decoding of one piece's frames (T, 11): each run of one digit's frames is a digit, with the ten
+    probabilities of the most probable of its frames."""
     probs = log_probs.exp()
     best = probs.argmax(-1).tolist()
-    digits, columns, chances, run = [], [], [], None
+    digits, chances, run = [], [], None
     for t, c in enumerate(best + [BLANK]):
         if run is not None and c != run[0]:
-            frames = range(run[1], t)
-            peak = max(frames, key=lambda f: float(probs[f, run[0]]))
+            peak = max(range(run[1], t), key=lambda f: float(probs[f, run[0]]))
             digits.append(run[0])
             chances.append((probs[peak, :BLANK] / probs[peak, :BLANK].sum()).numpy())
-            columns.append(((peak + 0.5) * STRIDE - left) / scale)
             run = None
         if c != BLANK and run is None:
             run = (c, t)
     sure = min((float(chance.max()) for chance in chances), default=0.0)
-    return Read(digits, columns, sure, chances)
+    return Read(digits, sure, chances)
 
 
 def read_pieces(model: nn.Module, pieces: list[np.ndarray]) -> list[Read]:
     """What `model` reads in each piece of ink, all in one batch."""
-    strips, mapping = [], []
-    for ink in pieces:
-        rows = np.flatnonzero(ink.max(axis=1) > 0.1)
-        cols = np.flatnonzero(ink.max(axis=0) > 0.1)
-        one = strip(ink)
-        if len(rows) == 0:
-            mapping.append((1.0, 0.0))
-        else:
-            scale = (HEIGHT - 4) / (rows[-1] + 1 - rows[0])
-            width = max(1, round((cols[-1] + 1 - cols[0]) * scale))
-            mapping.append((scale, (one.shape[1] - width) // 2 - cols[0] * scale))
-        strips.append(one)
+    strips = [strip(ink) for ink in pieces]
     widest = max(s.shape[1] for s in strips)
     batch = np.zeros((len(strips), 1, HEIGHT, widest), np.float32)
     for i, s in enumerate(strips):
         batch[i, 0, :, : s.shape[1]] = s
     with torch.inference_mode():
         log_probs = model(torch.from_numpy(batch))
-    return [decode(log_probs[: s.shape[1] // STRIDE, i], *m) for i, (s, m) in enumerate(zip(strips, mapping))]
+    return [decode(log_probs[: s.shape[1] // STRIDE, i]) for i, s in enumerate(strips)]
 
 
-def compose_strip(digits: list[np.ndarray], rng: np.random.Generator, gaps: tuple[float, float]) -> np.ndarray:
-    """MNIST digits (28x28 uint8) written side by side as one piece of ink, as `render.compose_number` writes them,
-    at a random size, the pen made thicker or thinner at times, then scaled as `strip` scales a piece: a training
-    example."""
+def compose_strip(digits: list[np.ndarray], rng: np.random.Generator, gaps: tuple[float, float],
+                  joined: bool = False) -> np.ndarray:
+    """Digits (uint8, ink high, as MNIST keeps them) written side by side as one piece of ink, as
+    `render.compose_number` writes them (`joined`: in one stroke), at a random size, the pen made thicker or
+    thinner at times, then scaled as `strip` scales a piece: a training example."""
     height = int(rng.integers(24, 100))
-    ink = side_by_side(digits, rng, gaps, height)
+    ink = side_by_side(digits, rng, gaps, height, joined)
     pen = rng.choice(["as is", "thicker", "thinner"], p=[0.5, 0.35, 0.15])
     if pen != "as is":
         k = max(2, round(height * rng.uniform(0.03, 0.08)))

@@ -4,39 +4,45 @@
     python -m mnist_cnn.train --preset sequence               # the shipped recipe: 18 minutes on 2 cores
     python -m mnist_cnn.train --preset sequence --minutes 2   # a quick one, for trying ideas
 
-Each step is 64 examples made on the fly: most are numbers of 1 to 6 MNIST training digits (never the HOLDOUT
-held-out ones) written side by side by `sequence.compose_strip`, touching and overlapping or with gaps, the
-pen thicker or thinner; a quarter are pictures of no digit at all (training's scribbles, symbols, letters and
-closed shapes from `mnist_cnn.outliers`, and speckled textures), whose target is empty, so that the reader
-learns to say nothing for them. Training runs for a fixed time, not a number of epochs, because the examples
-never repeat; the learning rate falls linearly over its last two thirds.
+Each step is 64 examples made on the fly: most are numbers of 1 to 6 digits written side by side by
+`sequence.compose_strip`, touching and overlapping or with gaps, the pen thicker or thinner, some in one stroke
+(the pen never lifted between digits). Most numbers are of MNIST training digits (never the HOLDOUT held-out
+ones); a quarter are of digits drawn from every written form `styles.written` knows (the open 4, the crossed 7),
+so that the reader knows hands MNIST's writers did not have. A quarter of the examples are pictures of no
+digit at all (training's scribbles, symbols, letters and closed shapes from `mnist_cnn.outliers`, and speckled
+textures), whose target is empty, so that the reader learns to say nothing for them. Training runs for a fixed
+time, not a number of epochs, because the examples never repeat; the learning rate falls linearly over its
+last two thirds.
 """
 
 import argparse
-import json
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
 from PIL import Image, ImageFilter
-from safetensors.torch import save_file
 from torch import nn
 
-from mnist_cnn.checkpoint import atomic_write
+from mnist_cnn.checkpoint import save_checkpoint
 from mnist_cnn.config import HOLDOUT, SEQUENCE_CHECKPOINT
 from mnist_cnn.data import load_mnist, split_holdout
 from mnist_cnn.outliers import SCRIBBLES, closed_shape, letter, symbol
 from mnist_cnn.preprocess import ink_of
 from mnist_cnn.sequence import BLANK, FORMAT, HEIGHT, STRIDE, SequenceNet, compose_strip, decode, strip
+from mnist_cnn.styles import ALLOGRAPHS, written
 
-RECIPE = dict(minutes=18.0, batch_size=64, lr=2e-3, weight_decay=1e-4, negative_share=0.25, seed=0)
+RECIPE = dict(minutes=18.0, batch_size=64, lr=2e-3, weight_decay=1e-4, negative_share=0.25, written_share=0.25,
+              joined_share=0.15, seed=0)
 """The shipped reader's recipe; every value can be overridden by its flag."""
 DIGITS_PER_NUMBER = {1: 0.1, 2: 0.25, 3: 0.25, 4: 0.2, 5: 0.1, 6: 0.1}
 """How often a training number has each count of digits."""
 TOUCHING, GAPPED = (-0.25, 0.05), (0.0, 0.4)
 """The space between neighbouring digits, as a share of the height (negative: overlapping); 80 % of training
 numbers touch or overlap."""
+JOINED = (0.0, 0.3)
+"""The space between digits written in one stroke: the joining line needs room to show."""
+WRITTEN_CANVAS = 112
+"""Generated digits are drawn on a canvas this wide (any size will do: `side_by_side` crops and scales them)."""
 TOUCHING_TEST, GAPPED_TEST = (-0.15, 0.0), (0.0, 0.5)
 """The spaces of `benchmarks.read_numbers`' two rows, at which the reader alone is measured after training."""
 
@@ -65,14 +71,27 @@ def not_a_number(rng: np.random.Generator) -> np.ndarray:
             return strip(ink)
 
 
-def example(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator, negative_share: float):
+def written_digit(digit: int, rng: np.random.Generator) -> np.ndarray:
+    """One digit in a random one of its written forms, as MNIST keeps digits (uint8, ink high)."""
+    forms = list(ALLOGRAPHS[digit])
+    picture = written(digit, forms[int(rng.integers(len(forms)))], rng, WRITTEN_CANVAS)
+    return 255 - np.asarray(picture.convert("L"))
+
+
+def example(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator, args: argparse.Namespace):
     """A training example: (strip, its digits)."""
-    if rng.random() < negative_share:
+    if rng.random() < args.negative_share:
         return not_a_number(rng), []
     count = int(rng.choice(list(DIGITS_PER_NUMBER), p=list(DIGITS_PER_NUMBER.values())))
-    gaps = TOUCHING if rng.random() < 0.8 else GAPPED
-    index = rng.integers(0, len(images), count)
-    return compose_strip([images[i] for i in index], rng, gaps), [int(labels[i]) for i in index]
+    joined = rng.random() < args.joined_share
+    gaps = JOINED if joined else TOUCHING if rng.random() < 0.8 else GAPPED
+    if rng.random() < args.written_share:
+        targets = [int(d) for d in rng.integers(0, 10, count)]
+        digits = [written_digit(d, rng) for d in targets]
+    else:
+        index = rng.integers(0, len(images), count)
+        digits, targets = [images[i] for i in index], [int(labels[i]) for i in index]
+    return compose_strip(digits, rng, gaps, joined), targets
 
 
 def batch_of(examples: list[tuple[np.ndarray, list[int]]]):
@@ -96,7 +115,7 @@ def exact_share(model: nn.Module, images: np.ndarray, labels: np.ndarray, gaps: 
         index = rng.integers(0, len(images), digits)
         one = compose_strip([images[i] for i in index], rng, gaps)
         with torch.inference_mode():
-            read = decode(model(torch.from_numpy(one)[None, None])[:, 0], 1.0, 0.0)
+            read = decode(model(torch.from_numpy(one)[None, None])[:, 0])
         exact += read.digits == [int(labels[i]) for i in index]
     model.train()
     return exact / n
@@ -129,7 +148,7 @@ def train(args: argparse.Namespace) -> dict:
         for group in optimizer.param_groups:
             group["lr"] = args.lr * max(0.02, min(1.0, 1.5 * (1 - elapsed / seconds)))
         x, targets, frames, lengths = batch_of(
-            [example(train_x, train_y, rng, args.negative_share) for _ in range(args.batch_size)])
+            [example(train_x, train_y, rng, args) for _ in range(args.batch_size)])
         loss = ctc(model(x), targets, frames, lengths)
         optimizer.zero_grad()
         loss.backward()
@@ -144,10 +163,7 @@ def train(args: argparse.Namespace) -> dict:
         held_out_gapped_4_exact=exact_share(model, held_x, held_y, GAPPED_TEST),
     )
     metadata = {"format": FORMAT, "recipe": {k: getattr(args, k) for k in RECIPE}, "figures": figures}
-    tensors = {k: v.detach().contiguous() for k, v in model.state_dict().items()}
-    encoded = {k: json.dumps(v) for k, v in metadata.items()}
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(args.output, lambda tmp: save_file(tensors, tmp, metadata=encoded))
+    save_checkpoint(model, args.output, metadata)
     print(f"done: {figures['examples']} numbers in {figures['seconds']} s; the reader alone reads composed "
           f"held-out 4-digit numbers exactly: touching {figures['held_out_touching_4_exact'] * 100:.1f} %, "
           f"with gaps {figures['held_out_gapped_4_exact'] * 100:.1f} %; checkpoint {args.output}")

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from mnist_cnn.config import HOLDOUT, SEQUENCE_CHECKPOINT
+from mnist_cnn.config import DEFAULT_CHECKPOINT, HOLDOUT, SEQUENCE_CHECKPOINT
 from mnist_cnn.data import load_mnist, split_holdout
 from mnist_cnn.errors import CheckpointError
 from mnist_cnn.predict import DigitClassifier
@@ -24,7 +24,7 @@ def held_out(mnist_dir):
 
 def reader_of(digits: list[int], sure: float):
     chances = [np.eye(10)[d] * sure + (1 - sure) / 10 for d in digits]
-    return lambda piece: Read(digits, [0.0] * len(digits), sure, chances)
+    return lambda piece: Read(digits, sure, chances)
 
 
 def test_a_reader_sure_of_the_digits_it_sees_cuts_the_piece_into_that_many_carrying_its_probabilities():
@@ -56,7 +56,7 @@ def test_the_shipped_reader_reads_composed_touching_numbers_of_held_out_digits(h
         strip = compose_strip([images[i] for i in index], rng, (-0.15, 0.0))
         with torch.inference_mode():
             log_probs = model(torch.from_numpy(strip)[None, None])
-        exact += decode(log_probs[:, 0], 1.0, 0.0).digits == [int(labels[i]) for i in index]
+        exact += decode(log_probs[:, 0]).digits == [int(labels[i]) for i in index]
     assert exact >= 42  # 84 %: the reader alone, 3 touching digits
 
 
@@ -77,11 +77,13 @@ def test_the_page_reads_more_touching_numbers_with_the_reader_than_without(class
 
 
 def test_a_missing_or_foreign_reader_checkpoint_is_one_clear_sentence(tmp_path):
-    with pytest.raises(CheckpointError, match="missing or damaged"):
+    with pytest.raises(CheckpointError, match="none.safetensors does not exist; .*--preset sequence"):
         load(tmp_path / "none.safetensors")
     (tmp_path / "junk.safetensors").write_bytes(b"not a checkpoint")
     with pytest.raises(CheckpointError, match="junk.safetensors"):
         DigitClassifier.from_checkpoint(reader=tmp_path / "junk.safetensors")
+    with pytest.raises(CheckpointError, match="is not a number reader's checkpoint"):
+        load(DEFAULT_CHECKPOINT)  # the digit network's: a safetensors file, but not a reader
 
 
 def test_the_sequence_preset_trains_a_reader_the_page_loads(tmp_path, mnist_dir):
