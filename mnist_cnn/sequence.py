@@ -4,8 +4,8 @@
 and then no gap is there to cut along. This network reads the piece as a whole, left to right, the way line-text
 readers do: a few convolutions turn the piece (scaled to HEIGHT pixels) into a row of frames, one every STRIDE
 pixels, and each frame says which digit stands there, or none (CTC's blank). Trained with the CTC loss on numbers
-composed from MNIST's training digits, touching, overlapping and with gaps (`compose_strip`), it needs no cuts to
-learn from: only the digits of each number.
+composed from MNIST's training digits and generated ones, touching, overlapping, with gaps and in one stroke
+(`compose_strip`), it needs no cuts to learn from: only the digits of each number.
 
 The page still reads each digit with the digit network (its answers and calibration stay as they are): this one
 only says how many digits there are and where, so that `segment` cuts in the right places.
