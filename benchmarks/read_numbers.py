@@ -24,7 +24,7 @@ import torch
 from harness.bench import benchmark_parser, headline, machine, page_right
 from mnist_cnn.predict import DigitClassifier
 from mnist_cnn.render import compose_number
-from mnist_cnn.styles import ALLOGRAPHS, written
+from mnist_cnn.styles import any_form
 
 # what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
 MEASURES = ()
@@ -44,8 +44,7 @@ HARD = {
 
 def generated_digit(label: int, rng: np.random.Generator) -> np.ndarray:
     """A digit in one of its written forms (`styles.written`), white on black as MNIST's are."""
-    form = list(ALLOGRAPHS[label])[int(rng.integers(len(ALLOGRAPHS[label])))]
-    return 255 - np.asarray(written(label, form, rng, canvas=200).convert("L"))
+    return 255 - np.asarray(any_form(label, rng, canvas=200).convert("L"))
 
 
 def read_numbers(classifier, images: np.ndarray, labels: np.ndarray, n: int, digits: int, gaps, seed: int,

@@ -22,7 +22,7 @@ from PIL import Image
 
 from harness.bench import benchmark_parser, headline, machine, page_right
 from mnist_cnn.predict import DigitClassifier
-from mnist_cnn.styles import ALLOGRAPHS, CAPTURES, COARSE, written
+from mnist_cnn.styles import CAPTURES, COARSE, any_form
 
 # what these figures measure (benchmarks.freshness): files beyond the imports, and the networks read
 MEASURES = ()
@@ -33,15 +33,14 @@ Draw = Callable[[np.random.Generator], tuple[Image.Image, int]]
 
 def forms_of(digit: int, forms: list[str], points: int | None = None) -> Draw:
     """Draw `digit` in one of `forms`, smooth strokes (or one polyline of `points` points)."""
-    return lambda rng: (written(digit, forms[int(rng.integers(len(forms)))], rng, points=points), digit)
+    return lambda rng: (any_form(digit, rng, points=points, forms=forms), digit)
 
 
 def coarse(rng: np.random.Generator) -> tuple[Image.Image, int]:
     """Any digit in any form as one coarse polyline."""
     digit = int(rng.integers(10))
-    forms = list(ALLOGRAPHS[digit])
     points = int(rng.integers(COARSE[0], COARSE[1] + 1))
-    return written(digit, forms[int(rng.integers(len(forms)))], rng, points=points), digit
+    return any_form(digit, rng, points=points), digit
 
 
 def captured(capture, images: np.ndarray, labels: np.ndarray) -> Draw:

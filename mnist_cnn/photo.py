@@ -65,9 +65,15 @@ SHORTEST = 0.02
 left over) are not a digit, though they may belong to one."""
 BRIDGE = 5
 """Strokes this many pixels apart or closer are one stroke when the writing is looked for."""
+CLUSTER = 15
+"""Strokes this many pixels apart or closer are one cluster when the strongest writing is chosen: the dashes a
+faint, grainy pencil leaves of one line."""
+GRAINS = 0.03
+"""Gaps in a line narrower than this share of the writing's height (with its rim) are closed: a grainy pencil's."""
 BESIDE, ABOVE = 2.0, 0.5
-"""Strokes within BESIDE times the writing's height of it to the side, or ABOVE times above or below it, belong to
-it: the digits of a number written in a row, a 5's flag, a 4's second stroke."""
+"""Strokes level with the writing and within BESIDE times its height to the side, or in line with it and within
+ABOVE times its height above or below, belong to it: the digits of a number written in a row, a 5's flag, a 4's
+second stroke. A mark off to the side and below (a piece of the page's edge, a smudge) does not."""
 
 
 def resized(rgb: np.ndarray, size: int) -> np.ndarray:
@@ -204,8 +210,9 @@ def without_lines(ink: np.ndarray) -> tuple[np.ndarray, int]:
 
 
 def writing_box(ink: np.ndarray, valid: np.ndarray) -> tuple[slice, slice] | None:
-    """Where the writing is: the strongest stroke and every stroke near it, grown until no other is near. Strokes
-    that touch the edge of the `valid` part of the picture (the page's edge, a sliver of desk) are not writing."""
+    """Where the writing is: the strongest cluster of strokes and every stroke near it, grown until no other is
+    near. Strokes that touch the edge of the `valid` part of the picture (the page's edge, a sliver of desk) are
+    not writing."""
     edge = np.pad(valid, 1) - cv2.erode(np.pad(valid, 1), np.ones((7, 7), np.uint8))
     edge = edge[1:-1, 1:-1] > 0
     strength = np.where(edge, 0, ink)
@@ -218,22 +225,35 @@ def writing_box(ink: np.ndarray, valid: np.ndarray) -> tuple[slice, slice] | Non
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     if count <= 1:
         return None
-    mass = np.bincount(labels.ravel(), weights=ink.ravel(), minlength=count)[1:]
-    mass[np.unique(labels[edge & (labels > 0)]) - 1] = 0
-    tall = stats[1:, cv2.CC_STAT_HEIGHT] >= SHORTEST * max(ink.shape)
-    if not (tall & (mass > 0)).any():
+    mass = np.bincount(labels.ravel(), weights=ink.ravel(), minlength=count)
+    mass[np.unique(labels[edge & (labels > 0)])] = 0
+    mass[0] = 0
+    # a faint pencil's line falls apart into dashes, a 6's stem from its loop: pieces within reach are one cluster
+    reach = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (CLUSTER, CLUSTER))
+    groups, grouped, group_stats, _ = cv2.connectedComponentsWithStats(cv2.dilate(mask, reach), connectivity=8)
+    group_of = np.zeros(count, np.int64)
+    group_of[labels.ravel()] = grouped.ravel()
+    group_mass = np.bincount(group_of, weights=mass, minlength=groups)
+    height, width = group_stats[:, cv2.CC_STAT_HEIGHT] - CLUSTER, group_stats[:, cv2.CC_STAT_WIDTH] - CLUSTER
+    # a cluster as large as half the page is the remains of its ruling or edge strung together, not writing
+    tall = (height >= SHORTEST * max(ink.shape)) & (height < 0.5 * ink.shape[0]) & (width < 0.5 * ink.shape[1])
+    if not (tall & (group_mass > 0)).any():
         return None
-    seed = int(np.argmax(np.where(tall, mass, 0)))
-    strong = mass >= 0.05 * mass[seed]
-    x0, y0, bw, bh = stats[1 + seed, :4]
-    box = [x0, y0, x0 + bw, y0 + bh]
+    seed = int(np.argmax(np.where(tall, group_mass, 0)))
+    members = np.flatnonzero((group_of == seed) & (mass > 0))
+    seed_mass = group_mass[seed]
+    box = [min(stats[members, 0]), min(stats[members, 1]), max(stats[members, 0] + stats[members, 2]),
+           max(stats[members, 1] + stats[members, 3])]
+    strong = np.flatnonzero(mass >= 0.05 * seed_mass)
     grew = True
     while grew:
         grew = False
         side, up = BESIDE * (box[3] - box[1]), ABOVE * (box[3] - box[1])
-        for label in np.flatnonzero(strong) + 1:
+        for label in strong:
             x, y, cw, ch = stats[label, :4]
-            if x <= box[2] + side and x + cw >= box[0] - side and y <= box[3] + up and y + ch >= box[1] - up:
+            beside = x <= box[2] + side and x + cw >= box[0] - side and y < box[3] and y + ch > box[1]
+            above = x < box[2] and x + cw > box[0] and y <= box[3] + up and y + ch >= box[1] - up
+            if beside or above:
                 new = [min(box[0], x), min(box[1], y), max(box[2], x + cw), max(box[3], y + ch)]
                 if new != box:
                     box, grew = new, True
@@ -285,5 +305,7 @@ def writing(image: Image.Image) -> np.ndarray | str | None:
         return None if corners is not None or ruled >= RULED else NOT_A_PAGE
     if not desk and (box[0].stop - box[0].start) > BIG_WRITING * ink.shape[0]:
         return NOT_A_PAGE
-    # a grainy pencil's line, its pale grains filled in: it reads as one line, not as dots along one
-    return cv2.morphologyEx(ink[box].astype(np.float32), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    # a grainy pencil's line, its pale grains and the gaps between its dashes filled in: it reads as one line
+    k = max(3, round(GRAINS * (box[0].stop - box[0].start))) | 1
+    grains = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    return cv2.morphologyEx(ink[box].astype(np.float32), cv2.MORPH_CLOSE, grains)

@@ -29,7 +29,7 @@ from mnist_cnn.data import load_mnist, split_holdout
 from mnist_cnn.outliers import SCRIBBLES, closed_shape, letter, symbol
 from mnist_cnn.preprocess import ink_of
 from mnist_cnn.sequence import BLANK, FORMAT, HEIGHT, STRIDE, SequenceNet, compose_strip, decode, strip
-from mnist_cnn.styles import ALLOGRAPHS, written
+from mnist_cnn.styles import any_form
 
 RECIPE = dict(minutes=18.0, batch_size=64, lr=2e-3, weight_decay=1e-4, negative_share=0.25, written_share=0.25,
               joined_share=0.15, seed=0)
@@ -73,9 +73,7 @@ def not_a_number(rng: np.random.Generator) -> np.ndarray:
 
 def written_digit(digit: int, rng: np.random.Generator) -> np.ndarray:
     """One digit in a random one of its written forms, as MNIST keeps digits (uint8, ink high)."""
-    forms = list(ALLOGRAPHS[digit])
-    picture = written(digit, forms[int(rng.integers(len(forms)))], rng, WRITTEN_CANVAS)
-    return 255 - np.asarray(picture.convert("L"))
+    return 255 - np.asarray(any_form(digit, rng, WRITTEN_CANVAS).convert("L"))
 
 
 def example(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator, args: argparse.Namespace):

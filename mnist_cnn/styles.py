@@ -165,6 +165,13 @@ def written(digit: int, form: str, rng: np.random.Generator, canvas: int = 800, 
     return draw_trace(traces, rng, canvas, rng.uniform(*width))
 
 
+def any_form(digit: int, rng: np.random.Generator, canvas: int = 800, points: int | None = None,
+             forms: list[str] | None = None) -> Image.Image:
+    """One digit in a random one of its written forms (or of `forms`), drawn as `written` draws it."""
+    forms = forms or list(ALLOGRAPHS[digit])
+    return written(digit, forms[int(rng.integers(len(forms)))], rng, canvas, points)
+
+
 def ink_box(digit: np.ndarray) -> np.ndarray:
     """An MNIST digit (28x28 uint8) cropped to its ink, as float 0..1."""
     rows, cols = np.nonzero(digit > 30)
@@ -322,9 +329,8 @@ def style_inputs(images: np.ndarray, labels: np.ndarray, count: int, seed: int |
     while len(inputs) < count:
         if len(inputs) % 2 == 0:
             digit = int(rng.integers(10))
-            forms = list(ALLOGRAPHS[digit])
             points = int(rng.integers(COARSE[0], COARSE[1] + 1)) if rng.random() < 0.5 else None
-            picture = written(digit, forms[int(rng.integers(len(forms)))], rng, canvas, points)
+            picture = any_form(digit, rng, canvas, points)
             if rng.random() < WRITTEN_CAPTURED:
                 picture = captured(picture, rng, canvas)
                 if picture is None:

@@ -116,3 +116,30 @@ def test_a_digit_cut_by_the_photos_edge_is_not_called_a_blank_page(classifier, h
         image = image.crop((0, 0, image.width, int(rows.max() - 0.3 * (rows.max() - rows.min()))))
         assert photo.writing(image) is not None, index
         assert classifier.read_number(image).digits, index  # an answer, whatever it is, not the sentence
+
+
+def test_a_faint_pencil_line_broken_into_dashes_is_still_found_as_writing():
+    # a 7 (a bar and a slanted stem, 150 px tall on a 1280 px page) whose grainy line fell apart into dashes
+    # shorter than any one piece of writing may be: before, "No digit found on this page" (pencil, seed 0)
+    canvas = Image.new("L", (1280, 960))
+    from PIL import ImageDraw
+
+    ImageDraw.Draw(canvas).line([(500, 400), (580, 400), (530, 550)], fill=255, width=4)
+    line = np.asarray(canvas, dtype=np.float32) / 255
+    dashes = np.outer(np.arange(960) // 10 % 2 == 0, np.arange(1280) // 10 % 2 == 0)  # 10 px of line, 10 of gap
+    ink = np.where(dashes, 0.4 * line, 0)
+    box = photo.writing_box(ink, np.ones(ink.shape, np.uint8))
+    assert box is not None
+    rows, cols = box
+    assert rows.start <= 400 and rows.stop >= 550 and cols.start <= 500 and cols.stop >= 580, box
+
+
+def test_a_mark_below_and_to_the_side_is_not_taken_into_the_writing():
+    # a digit 170 px tall and, off to its lower left, a piece of the page's edge left over: before, the box grew to
+    # take it in, then other leftovers, until the writing looked too big for a page and the ruling was read as ink
+    ink = np.zeros((960, 1280), np.float32)
+    ink[630:800, 240:250] = 0.6  # the digit's stem
+    ink[630:640, 240:330] = 0.6  # its bar
+    ink[880:900, 60:120] = 0.6  # the leftover: below the digit and to its side, level with nothing
+    rows, cols = photo.writing_box(ink, np.ones(ink.shape, np.uint8))
+    assert rows.stop < 880 and cols.start > 120, (rows, cols)
