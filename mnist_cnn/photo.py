@@ -64,12 +64,13 @@ SHORTEST = 0.02
 """The writing is at least this share of the page's longer side tall: shorter marks (a speck, a piece of ruling
 left over) are not a digit, though they may belong to one."""
 BRIDGE = 5
-"""Strokes this many pixels apart or closer are one stroke when the writing is looked for."""
+"""Strokes closer than this many pixels are one stroke when the writing is looked for."""
 CLUSTER = 15
-"""Strokes this many pixels apart or closer are one cluster when the strongest writing is chosen: the dashes a
-faint, grainy pencil leaves of one line."""
-GRAINS = 0.03
-"""Gaps in a line narrower than this share of the writing's height (with its rim) are closed: a grainy pencil's."""
+"""Strokes (each widened by BRIDGE) within this many pixels of one another are one cluster when the strongest
+writing is chosen: the dashes a faint, grainy pencil leaves of one line."""
+GRAINS = (0.03, 7)
+"""Gaps in a line narrower than this share of the writing's height (with its rim), and at most this many pixels,
+are closed: a grainy pencil's, not the space between two digits or inside a small loop."""
 BESIDE, ABOVE = 2.0, 0.5
 """Strokes level with the writing and within BESIDE times its height to the side, or in line with it and within
 ABOVE times its height above or below, belong to it: the digits of a number written in a row, a 5's flag, a 4's
@@ -229,22 +230,30 @@ def writing_box(ink: np.ndarray, valid: np.ndarray) -> tuple[slice, slice] | Non
     mass[np.unique(labels[edge & (labels > 0)])] = 0
     mass[0] = 0
     # a faint pencil's line falls apart into dashes, a 6's stem from its loop: pieces within reach are one cluster
+    counted = (mass > 0)[labels].astype(np.uint8)  # strokes at the page's edge join no cluster
     reach = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (CLUSTER, CLUSTER))
-    groups, grouped, group_stats, _ = cv2.connectedComponentsWithStats(cv2.dilate(mask, reach), connectivity=8)
+    groups, grouped = cv2.connectedComponents(cv2.dilate(counted, reach), connectivity=8)
     group_of = np.zeros(count, np.int64)
     group_of[labels.ravel()] = grouped.ravel()
+    group_of[mass == 0] = 0
     group_mass = np.bincount(group_of, weights=mass, minlength=groups)
-    height, width = group_stats[:, cv2.CC_STAT_HEIGHT] - CLUSTER, group_stats[:, cv2.CC_STAT_WIDTH] - CLUSTER
+    left, top = np.full(groups, ink.shape[1]), np.full(groups, ink.shape[0])  # each cluster's box, from its strokes'
+    right, bottom = np.zeros(groups, np.int64), np.zeros(groups, np.int64)
+    np.minimum.at(left, group_of, stats[:, 0])
+    np.minimum.at(top, group_of, stats[:, 1])
+    np.maximum.at(right, group_of, stats[:, 0] + stats[:, 2])
+    np.maximum.at(bottom, group_of, stats[:, 1] + stats[:, 3])
+    height, width = bottom - top, right - left
     # a cluster as large as half the page is the remains of its ruling or edge strung together, not writing
     tall = (height >= SHORTEST * max(ink.shape)) & (height < 0.5 * ink.shape[0]) & (width < 0.5 * ink.shape[1])
+    tall[0] = False
     if not (tall & (group_mass > 0)).any():
         return None
     seed = int(np.argmax(np.where(tall, group_mass, 0)))
-    members = np.flatnonzero((group_of == seed) & (mass > 0))
-    seed_mass = group_mass[seed]
-    box = [min(stats[members, 0]), min(stats[members, 1]), max(stats[members, 0] + stats[members, 2]),
-           max(stats[members, 1] + stats[members, 3])]
-    strong = np.flatnonzero(mass >= 0.05 * seed_mass)
+    box = [left[seed], top[seed], right[seed], bottom[seed]]
+    # strokes with ink enough against the chosen cluster may join it (judged stroke by stroke, not cluster by
+    # cluster: the latter lost two pencil digits of 100 to leftovers of the ruling nearby)
+    strong = np.flatnonzero(mass >= 0.05 * group_mass[seed])
     grew = True
     while grew:
         grew = False
@@ -306,6 +315,6 @@ def writing(image: Image.Image) -> np.ndarray | str | None:
     if not desk and (box[0].stop - box[0].start) > BIG_WRITING * ink.shape[0]:
         return NOT_A_PAGE
     # a grainy pencil's line, its pale grains and the gaps between its dashes filled in: it reads as one line
-    k = max(3, round(GRAINS * (box[0].stop - box[0].start))) | 1
+    k = min(GRAINS[1], max(3, round(GRAINS[0] * (box[0].stop - box[0].start))) | 1)
     grains = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     return cv2.morphologyEx(ink[box].astype(np.float32), cv2.MORPH_CLOSE, grains)

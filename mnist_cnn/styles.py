@@ -168,7 +168,7 @@ def written(digit: int, form: str, rng: np.random.Generator, canvas: int = 800, 
 def any_form(digit: int, rng: np.random.Generator, canvas: int = 800, points: int | None = None,
              forms: list[str] | None = None) -> Image.Image:
     """One digit in a random one of its written forms (or of `forms`), drawn as `written` draws it."""
-    forms = forms or list(ALLOGRAPHS[digit])
+    forms = list(ALLOGRAPHS[digit]) if forms is None else forms
     return written(digit, forms[int(rng.integers(len(forms)))], rng, canvas, points)
 
 
