@@ -3,7 +3,7 @@ benchmarks/photos.py, plus the pictures that must keep today's path."""
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from harness.bench import page_right
 from harness.people import VARIANTS, draw_number, stroke_digit
@@ -122,8 +122,6 @@ def test_a_faint_pencil_line_broken_into_dashes_is_still_found_as_writing():
     # a 7 (a bar and a slanted stem, 150 px tall on a 1280 px page) whose grainy line fell apart into dashes
     # shorter than any one piece of writing may be: before, "No digit found on this page" (pencil, seed 0)
     canvas = Image.new("L", (1280, 960))
-    from PIL import ImageDraw
-
     ImageDraw.Draw(canvas).line([(500, 400), (580, 400), (530, 550)], fill=255, width=4)
     line = np.asarray(canvas, dtype=np.float32) / 255
     dashes = np.outer(np.arange(960) // 10 % 2 == 0, np.arange(1280) // 10 % 2 == 0)  # 10 px of line, 10 of gap
