@@ -48,6 +48,12 @@ the taller) is a broken-off part, not a digit. With the plain median, a stub bro
 of its own whenever it was more than half their mean height (scans kept at 8-16 pixels in black and white: held-out
 digits read 96.0 -> 96.2 %, 1,000 with seed 8; USPS test, numbers and doubt unchanged)."""
 
+FRAGMENT_REACH = 0.5, 2.0
+"""A broken-off part (see FRAGMENT) is joined across a wider gap than NEAR and into a wider digit than WIDEST:
+this share of the height away, and this many times the height wide. A 5's flag drawn long, or parted from its
+body by a thin pen that broke, stands further off than digits' own pieces do, and a part left alone makes the
+whole number doubtful (MIXED_SIZES)."""
+
 BETTER = 0.1
 """Neighbours are joined only when that raises the network's confidence by more than this."""
 
@@ -188,16 +194,20 @@ def join_broken(pieces: Pieces, groups: list[frozenset[int]], confidence: Confid
     heights = sorted(pieces.box(g)[1] - pieces.box(g)[0] for g in groups)
     line_height = float(heights[len(heights) // 2])  # the upper median: of two pieces, the taller
 
-    def alone(group: frozenset[int]) -> float:
+    def fragment(group: frozenset[int]) -> bool:
         top, bottom = pieces.box(group)[:2]
-        return 0.0 if bottom - top < FRAGMENT * line_height else sure[group]
+        return bottom - top < FRAGMENT * line_height
+
+    def alone(group: frozenset[int]) -> float:
+        return 0.0 if fragment(group) else sure[group]
 
     while len(groups) > 1:
         best, gain = None, BETTER
         for a, b in zip(groups, groups[1:]):
             box_a, box_b, both = pieces.box(a), pieces.box(b), pieces.box(a | b)
             height = both[1] - both[0]
-            if -overlap(box_a, box_b) > NEAR * height or both[3] - both[2] > WIDEST * height:
+            near, widest = FRAGMENT_REACH if fragment(a) or fragment(b) else (NEAR, WIDEST)
+            if -overlap(box_a, box_b) > near * height or both[3] - both[2] > widest * height:
                 continue
             if (a | b) not in sure:
                 sure[a | b] = confidence([pieces.ink_of(a | b)])[0]

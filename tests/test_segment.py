@@ -58,6 +58,35 @@ def test_a_piece_broken_off_a_digit_is_joined_back_though_it_reads_as_a_1_alone(
     assert len(join_broken(pieces, groups, reading)) == 1  # shorter than half the digit beside it: a fragment
 
 
+def flag_and_body(gap: int, flag_end: int) -> np.ndarray:
+    """A 5's body, 50 pixels tall, and its flag broken off above it: 8 pixels tall, starting `gap` columns to the
+    right of the body and ending at column `flag_end`."""
+    ink = np.zeros((80, 140), np.float32)
+    ink[20:70, 10:50] = 1.0
+    ink[10:18, 50 + gap : flag_end] = 1.0
+    return ink
+
+
+def test_a_long_flag_or_one_parted_by_a_gap_is_joined_to_its_digit():
+    def reading(pieces):  # the body reads fairly surely alone, the flag as a 1, the two together best
+        return [0.95 if piece.shape[1] > 60 else 0.99 if piece.shape[1] < 25 else 0.9 for piece in pieces]
+
+    # joined, wider than WIDEST digits (100 > 1.6 x 60 pixels), and 20 pixels off (more than NEAR x 60)
+    for ink in (flag_and_body(gap=3, flag_end=110), flag_and_body(gap=20, flag_end=95)):
+        pieces = Pieces(ink)
+        groups = join_stacked(pieces)
+        assert len(groups) == 2
+        assert len(join_broken(pieces, groups, reading)) == 1
+
+
+def test_two_digits_as_far_apart_as_a_flag_may_be_are_not_joined():
+    ink = np.zeros((80, 140), np.float32)
+    ink[10:70, 10:50] = ink[10:70, 70:110] = 1.0  # two pieces as tall as each other, 20 pixels apart
+    pieces = Pieces(ink)
+    groups = join_stacked(pieces)
+    assert len(join_broken(pieces, groups, lambda pieces: [0.99 if p.shape[1] > 60 else 0.5 for p in pieces])) == 2
+
+
 def test_specks_between_digits_are_not_digits(classifier):
     image = draw_number("71")
     ImageDraw.Draw(image).ellipse([image.width // 2 - 2, 20, image.width // 2 + 2, 24], fill=0)
