@@ -40,7 +40,8 @@ JOIN_OVERLAP = 0.4
 """Two strokes whose columns overlap by this share of the narrower one belong to one digit."""
 
 NEAR = 0.2
-"""Neighbours closer than this share of the height may be pieces of one digit."""
+"""Neighbours closer than this share of the height may be pieces of one digit (a broken-off part reaches further:
+FRAGMENT_REACH)."""
 
 FRAGMENT = 0.5
 """A piece less tall than this share of the line's typical digit (the upper median of the pieces' heights: of two,
@@ -61,7 +62,8 @@ MOST_CUTS = 12
 """At most this many of the thinnest columns are tried as cuts between touching digits."""
 
 WIDEST = 1.6
-"""No digit is wider than this many times its height: neighbours are not joined beyond it."""
+"""No digit is wider than this many times its height: neighbours are not joined beyond it (a broken-off part may
+make one wider: FRAGMENT_REACH), and no part cut from touching digits is wider."""
 
 NARROWEST = 0.3
 """No part cut from touching digits is narrower than this share of the height."""
@@ -84,9 +86,10 @@ is at least this sure of each of them. A piece the network reads clearly as one 
 reader: letting a reader 98 % sure overrule it changed 3 of 1,000 held-out single digits, each for the worse.
 An earlier reader, trained without pictures of no digit, read random noise of 200-300 px surely as "18" (0.81-0.91
 sure), so this was 0.95. The reader that ships learnt to read no digits in noise and doodles; with it, on the
-same 600 touching numbers of held-out digits (seed 5), 0.95 -> 0.7 -> 0.5 read 518 -> 534 -> 535 exactly and
-38 -> 40 -> 48 wrong but sure: 0.7 takes nearly all the gain for few more confident mistakes. Held-out single
-digits (all 5,000), 1,000 generated ones, noise of 150-400 px (200) and the uncertainty drawings read the same."""
+first 600 touching numbers `benchmarks.read_numbers --held-out --seed 5` composes, 0.95 -> 0.7 -> 0.5 read
+518 -> 534 -> 535 exactly and 38 -> 40 -> 48 wrong but sure: 0.7 takes nearly all the gain for few more confident
+mistakes. Held-out single digits (all 5,000), 1,000 generated ones, noise of 150-400 px (200) and the
+uncertainty drawings read the same."""
 
 MOST_STROKES = 40
 """A picture with more separate strokes than this is not a row of digits: it is read as one picture."""

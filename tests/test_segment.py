@@ -67,24 +67,40 @@ def flag_and_body(gap: int, flag_end: int) -> np.ndarray:
     return ink
 
 
-def test_a_long_flag_or_one_parted_by_a_gap_is_joined_to_its_digit():
-    def reading(pieces):  # the body reads fairly surely alone, the flag as a 1, the two together best
-        return [0.95 if piece.shape[1] > 60 else 0.99 if piece.shape[1] < 25 else 0.9 for piece in pieces]
-
-    # joined, wider than WIDEST digits (100 > 1.6 x 60 pixels), and 20 pixels off (more than NEAR x 60)
-    for ink in (flag_and_body(gap=3, flag_end=110), flag_and_body(gap=20, flag_end=95)):
-        pieces = Pieces(ink)
-        groups = join_stacked(pieces)
-        assert len(groups) == 2
-        assert len(join_broken(pieces, groups, reading)) == 1
+def flag_reading(pieces):
+    """The flag alone reads as a 1, the body alone fairly surely, the two together best."""
+    return [0.99 if piece.shape[0] < 20 else 0.95 if piece.shape[1] > 60 else 0.9 for piece in pieces]
 
 
-def test_two_digits_as_far_apart_as_a_flag_may_be_are_not_joined():
-    ink = np.zeros((80, 140), np.float32)
-    ink[10:70, 10:50] = ink[10:70, 70:110] = 1.0  # two pieces as tall as each other, 20 pixels apart
+def joined(ink: np.ndarray, reading) -> int:
+    """How many groups `join_broken` leaves of a picture's two groups of strokes."""
     pieces = Pieces(ink)
     groups = join_stacked(pieces)
-    assert len(join_broken(pieces, groups, lambda pieces: [0.99 if p.shape[1] > 60 else 0.5 for p in pieces])) == 2
+    assert len(groups) == 2
+    return len(join_broken(pieces, groups, reading))
+
+
+def test_a_long_flag_or_one_parted_by_a_gap_is_joined_to_its_digit():
+    # joined, wider than WIDEST digits (100 > 1.6 x 60 pixels), though close
+    assert joined(flag_and_body(gap=3, flag_end=110), flag_reading) == 1
+    # 20 pixels off (more than NEAR x 60), though no wider than a digit
+    assert joined(flag_and_body(gap=20, flag_end=95), flag_reading) == 1
+
+
+def test_a_flag_beyond_its_reach_stays_apart():
+    assert joined(flag_and_body(gap=35, flag_end=110), flag_reading) == 2  # more than half the height off
+    assert joined(flag_and_body(gap=3, flag_end=135), flag_reading) == 2  # wider than twice the height
+
+
+def test_two_digits_as_far_apart_or_as_wide_as_a_flag_may_be_are_not_joined():
+    def reading(pieces):  # each reads poorly alone, the two together surely
+        return [0.99 if p.shape[1] > 60 else 0.5 for p in pieces]
+
+    far, wide = np.zeros((80, 140), np.float32), np.zeros((80, 140), np.float32)
+    far[10:70, 10:30] = far[10:70, 50:70] = 1.0  # two pieces as tall as each other, 20 pixels apart (> NEAR)
+    wide[10:70, 10:55] = wide[10:70, 58:108] = 1.0  # close, but 98 pixels wide together (> WIDEST)
+    assert joined(far, reading) == 2
+    assert joined(wide, reading) == 2
 
 
 def test_specks_between_digits_are_not_digits(classifier):
