@@ -164,7 +164,7 @@ NUMBER = "4170"
 
 def draw_number(page) -> None:
     for place, digit in enumerate(NUMBER):
-        draw_digit(page, int(digit), center=(place + 0.5) / len(NUMBER), size=0.45)
+        draw_digit(page, int(digit), center=(place + 0.5) / len(NUMBER), size=0.45, seconds=0.3)
 
 
 @pytest.mark.parametrize("screen", ["desktop", "phone"])
@@ -199,7 +199,7 @@ def test_a_scribble_is_not_called_a_digit(page):
 
 def test_a_smiley_face_is_not_read_as_a_number(page):
     face = face_strokes(np.random.default_rng(0))
-    draw(page, face, size=0.6)
+    draw(page, face, size=0.6, seconds=0.3)  # a quick hand: a move per frame, through every corner
     expect(page.locator("#verdict")).to_contain_text("Not sure", timeout=10_000)
     expect(page.locator("#verdict")).to_contain_text("inside others")
 
