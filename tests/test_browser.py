@@ -160,11 +160,14 @@ def test_a_number_drawn_digit_by_digit_is_read_whole(page):
 
 NUMBER = "4170"
 """A number whose digits the page's drawn strokes make plainly (harness.people.STROKES)."""
+QUICK = 0.3
+"""Seconds per stroke for drawings whose speed a test does not judge: a mouse move per frame through every corner
+(`harness.page.draw`), the same shape as six moves between every two points, in a fraction of the time."""
 
 
 def draw_number(page) -> None:
     for place, digit in enumerate(NUMBER):
-        draw_digit(page, int(digit), center=(place + 0.5) / len(NUMBER), size=0.45, seconds=0.3)
+        draw_digit(page, int(digit), center=(place + 0.5) / len(NUMBER), size=0.45, seconds=QUICK)
 
 
 @pytest.mark.parametrize("screen", ["desktop", "phone"])
@@ -199,7 +202,7 @@ def test_a_scribble_is_not_called_a_digit(page):
 
 def test_a_smiley_face_is_not_read_as_a_number(page):
     face = face_strokes(np.random.default_rng(0))
-    draw(page, face, size=0.6, seconds=0.3)  # a quick hand: a move per frame, through every corner
+    draw(page, face, size=0.6, seconds=QUICK)
     expect(page.locator("#verdict")).to_contain_text("Not sure", timeout=10_000)
     expect(page.locator("#verdict")).to_contain_text("inside others")
 
