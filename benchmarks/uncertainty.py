@@ -23,6 +23,7 @@ from harness.people import VARIANTS, large_canvas, stroke_digit
 from mnist_cnn.calibrate import calibration_report
 from mnist_cnn.config import UNSURE_BELOW
 from mnist_cnn.data import load_mnist, split_holdout
+from mnist_cnn.errors import InputError
 from mnist_cnn.evaluate import logits_of
 from mnist_cnn.predict import DigitClassifier
 
@@ -33,9 +34,17 @@ NETWORKS = ("DEFAULT_CHECKPOINT", "SEQUENCE_CHECKPOINT")
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 
 
+def confidence(classifier: DigitClassifier, picture) -> float:
+    """The calibrated top probability `predict` gives a picture: 0 when it finds no digit at all, or refuses
+    the picture with a sentence (a photo whose page holds no digit it can find), so that both count as flagged."""
+    try:
+        return classifier.predict(picture).confidence
+    except InputError:
+        return 0.0
+
+
 def confidences(classifier: DigitClassifier, pictures) -> np.ndarray:
-    """The calibrated top probability `predict` gives each picture (0 when it finds no digit at all)."""
-    return np.array([classifier.predict(p).confidence for p in pictures])
+    return np.array([confidence(classifier, p) for p in pictures])
 
 
 def page_readings(classifier: DigitClassifier, pictures) -> tuple[np.ndarray, Counter]:
