@@ -147,16 +147,22 @@ def read_pieces(model: nn.Module, pieces: list[np.ndarray]) -> list[Read]:
     return [decode(log_probs[: s.shape[1] // STRIDE, i]) for i, s in enumerate(strips)]
 
 
-def compose_strip(digits: list[np.ndarray], rng: np.random.Generator, gaps: tuple[float, float],
-                  joined: bool = False) -> np.ndarray:
-    """Digits (uint8, ink high, as MNIST keeps them) written side by side as one piece of ink, as
-    `render.compose_number` writes them (`joined`: in one stroke), at a random size, the pen made thicker or
-    thinner at times, then scaled as `strip` scales a piece: a training example."""
-    height = int(rng.integers(24, 100))
+def compose_ink(digits: list[np.ndarray], rng: np.random.Generator, gaps: tuple[float, float],
+                joined: bool = False, heights: tuple[int, int] = (24, 100)) -> np.ndarray:
+    """Digits (uint8, ink high, as MNIST keeps them) written side by side as one piece of ink (0..1), as
+    `render.compose_number` writes them (`joined`: in one stroke), at a random height in `heights`, the pen made
+    thicker or thinner at times."""
+    height = int(rng.integers(*heights))
     ink = side_by_side(digits, rng, gaps, height, joined)
     pen = rng.choice(["as is", "thicker", "thinner"], p=[0.5, 0.35, 0.15])
     if pen != "as is":
         k = max(2, round(height * rng.uniform(0.03, 0.08)))
         kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
         ink = cv2.dilate(ink, kernel) if pen == "thicker" else cv2.erode(ink, kernel)
-    return strip(np.clip(ink, 0, 1))
+    return np.clip(ink, 0, 1)
+
+
+def compose_strip(digits: list[np.ndarray], rng: np.random.Generator, gaps: tuple[float, float],
+                  joined: bool = False) -> np.ndarray:
+    """`compose_ink`'s number scaled as `strip` scales a piece: a training example."""
+    return strip(compose_ink(digits, rng, gaps, joined))

@@ -5,10 +5,12 @@
     python -m mnist_cnn.train --preset sequence --minutes 2   # a quick one, for trying ideas
 
 Each step is 64 examples made on the fly: most are numbers of 1 to 6 digits written side by side by
-`sequence.compose_strip`, touching and overlapping or with gaps, the pen thicker or thinner, some in one stroke
+`sequence.compose_ink`, touching and overlapping or with gaps, the pen thicker or thinner, some in one stroke
 (the pen never lifted between digits). Most numbers are of MNIST training digits (never the HOLDOUT held-out
 ones); a quarter are of digits drawn from every written form `styles.written` knows (the open 4, the crossed 7),
-so that the reader knows hands MNIST's writers did not have. A quarter of the examples are pictures of no
+so that the reader knows hands MNIST's writers did not have. Half the numbers are drawn black on white at the
+size a canvas holds one and read by `preprocess.ink_of`, as the page hands a drawn or uploaded number to the
+reader; the others are scaled straight from the written ink. A quarter of the examples are pictures of no
 digit at all (training's scribbles, symbols, letters and closed shapes from `mnist_cnn.outliers`, and speckled
 textures), whose target is empty, so that the reader learns to say nothing for them. Training runs for a fixed
 time, not a number of epochs, because the examples never repeat; the learning rate falls linearly over its
@@ -28,11 +30,12 @@ from mnist_cnn.config import HOLDOUT, SEQUENCE_CHECKPOINT
 from mnist_cnn.data import load_mnist, split_holdout
 from mnist_cnn.outliers import SCRIBBLES, closed_shape, letter, symbol
 from mnist_cnn.preprocess import ink_of
-from mnist_cnn.sequence import BLANK, FORMAT, HEIGHT, STRIDE, SequenceNet, compose_strip, decode, strip
+from mnist_cnn.render import to_gray_image
+from mnist_cnn.sequence import BLANK, FORMAT, HEIGHT, STRIDE, SequenceNet, compose_ink, compose_strip, decode, strip
 from mnist_cnn.styles import any_form
 
 RECIPE = dict(minutes=18.0, batch_size=64, lr=2e-3, weight_decay=1e-4, negative_share=0.25, written_share=0.25,
-              joined_share=0.15, seed=0)
+              joined_share=0.15, page_share=0.5, seed=0)
 """The shipped reader's recipe; every value can be overridden by its flag."""
 DIGITS_PER_NUMBER = {1: 0.1, 2: 0.25, 3: 0.25, 4: 0.2, 5: 0.1, 6: 0.1}
 """How often a training number has each count of digits."""
@@ -41,6 +44,8 @@ TOUCHING, GAPPED = (-0.25, 0.05), (0.0, 0.4)
 numbers touch or overlap."""
 JOINED = (0.0, 0.3)
 """The space between digits written in one stroke: the joining line needs room to show."""
+PAGE_HEIGHTS = (60, 140)
+"""How tall (pixels) a number drawn on a canvas is, as `render.compose_number` writes one."""
 WRITTEN_CANVAS = 112
 """Generated digits are drawn on a canvas this wide (any size will do: `side_by_side` crops and scales them)."""
 TOUCHING_TEST, GAPPED_TEST = (-0.15, 0.0), (0.0, 0.5)
@@ -48,13 +53,16 @@ TOUCHING_TEST, GAPPED_TEST = (-0.15, 0.0), (0.0, 0.5)
 
 
 def speckle(rng: np.random.Generator) -> Image.Image:
-    """Grains of gray, 2 to 6 pixels each or blurred, over a patch: a texture, not writing. (The uncertainty
-    benchmark's "random noise", sharp single-pixel grains, is left for the test.)"""
-    size = int(rng.integers(40, 160))
-    grain = int(rng.integers(1, 7))
-    cells = rng.integers(0, 256, (size // grain + 1, size // grain + 1)).astype(np.uint8)
+    """Grains of gray over a patch: a texture, not writing. Half the patches have grains of 2 to 6 pixels; the
+    others single pixels, blurred or sharp, whose grays span a random range (a file of random pixels, as a visitor
+    may send one: the reader trained on the page's own ink read such noise surely as "18" without sharp ones)."""
+    size = int(rng.integers(40, 320))
+    grain = 1 if rng.random() < 0.5 else int(rng.integers(2, 7))
+    low = int(rng.integers(0, 128))
+    high = int(rng.integers(max(low + 64, 160), 257))
+    cells = rng.integers(low, high, (size // grain + 1, size // grain + 1)).astype(np.uint8)
     image = Image.fromarray(cells).resize((size, size), Image.NEAREST)
-    if grain == 1:
+    if grain == 1 and rng.random() < 0.5:
         image = image.filter(ImageFilter.GaussianBlur(float(rng.uniform(0.7, 1.5))))
     return image
 
@@ -89,6 +97,10 @@ def example(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator, ar
     else:
         index = rng.integers(0, len(images), count)
         digits, targets = [images[i] for i in index], [int(labels[i]) for i in index]
+    if rng.random() < args.page_share:  # drawn on a canvas as the page draws a number, read as the page reads it
+        ink = ink_of(to_gray_image(compose_ink(digits, rng, gaps, joined, PAGE_HEIGHTS)))
+        if ink is not None:
+            return strip(ink), targets
     return compose_strip(digits, rng, gaps, joined), targets
 
 

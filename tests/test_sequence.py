@@ -9,9 +9,10 @@ from mnist_cnn.config import DEFAULT_CHECKPOINT, HOLDOUT, SEQUENCE_CHECKPOINT
 from mnist_cnn.data import load_mnist, split_holdout
 from mnist_cnn.errors import CheckpointError
 from mnist_cnn.predict import DigitClassifier
+from mnist_cnn.preprocess import ink_of
 from mnist_cnn.render import compose_number
 from mnist_cnn.segment import READER_SURE, split_touching
-from mnist_cnn.sequence import Read, compose_strip, decode, load
+from mnist_cnn.sequence import Read, compose_strip, decode, load, read_pieces
 from mnist_cnn.train import main as train_main
 from tests.test_segment import two_blobs
 
@@ -58,6 +59,18 @@ def test_the_shipped_reader_reads_composed_touching_numbers_of_held_out_digits(h
             log_probs = model(torch.from_numpy(strip)[None, None])
         exact += decode(log_probs[:, 0]).digits == [int(labels[i]) for i in index]
     assert exact >= 42  # 84 %: the reader alone, 3 touching digits
+
+
+def test_the_shipped_reader_counts_the_digits_of_touching_numbers_as_the_page_hands_them_over(held_out):
+    # the page's own ink of a drawn number (preprocess.ink_of), not a training strip: the reader trains on both
+    model, (images, _) = load(SEQUENCE_CHECKPOINT), held_out
+    rng = np.random.default_rng(21)
+    counted = 0
+    for _ in range(150):
+        index = rng.integers(0, len(images), 4)
+        read = read_pieces(model, [ink_of(compose_number([images[i] for i in index], rng, (-0.15, 0.0)))])[0]
+        counted += len(read.digits) == 4
+    assert counted >= 140  # 142; the reader trained on training strips alone counted 136
 
 
 def test_the_page_reads_more_touching_numbers_with_the_reader_than_without(classifier, held_out):
