@@ -50,6 +50,15 @@ def test_a_blank_page_says_no_digit_in_one_sentence_in_both_languages(classifier
     assert unreadable(CHINESE, caught.value) == "这页纸上没有找到数字：请裁得近一些，或写得大一些。"
 
 
+def test_the_uncertainty_benchmark_counts_a_refused_photo_as_flagged_instead_of_stopping(classifier, held_out):
+    # an MNIST test digit rendered as a photo whose page the path found empty stopped `benchmarks.uncertainty
+    # --seed 777` with this very sentence; a blank page is refused the same way
+    from benchmarks.uncertainty import confidence
+
+    image, _ = draw(BLANK, *held_out, np.random.default_rng(0))
+    assert confidence(classifier, image) == 0.0
+
+
 def test_drawings_scans_and_digits_that_fill_the_photo_keep_todays_path(mnist_test):
     images, _ = mnist_test
     rng = np.random.default_rng(0)
