@@ -48,13 +48,18 @@ def test_a_piece_read_clearly_as_one_digit_is_never_given_to_the_reader():
     assert not asked
 
 
+def touching_numbers(images: np.ndarray, seed: int, n: int, digits: int, compose):
+    """`n` numbers of `digits` touching held-out digits, written by `compose`: (the digits' indices, the number)."""
+    rng = np.random.default_rng(seed)
+    for _ in range(n):
+        index = rng.integers(0, len(images), digits)
+        yield index, compose([images[i] for i in index], rng, (-0.15, 0.0))
+
+
 def test_the_shipped_reader_reads_composed_touching_numbers_of_held_out_digits(held_out):
     model, (images, labels) = load(SEQUENCE_CHECKPOINT), held_out
-    rng = np.random.default_rng(3)
     exact = 0
-    for _ in range(50):
-        index = rng.integers(0, len(images), 3)
-        strip = compose_strip([images[i] for i in index], rng, (-0.15, 0.0))
+    for index, strip in touching_numbers(images, 3, 50, 3, compose_strip):
         with torch.inference_mode():
             log_probs = model(torch.from_numpy(strip)[None, None])
         exact += decode(log_probs[:, 0]).digits == [int(labels[i]) for i in index]
@@ -64,12 +69,8 @@ def test_the_shipped_reader_reads_composed_touching_numbers_of_held_out_digits(h
 def test_the_shipped_reader_counts_the_digits_of_touching_numbers_as_the_page_hands_them_over(held_out):
     # the page's own ink of a drawn number (preprocess.ink_of), not a training strip: the reader trains on both
     model, (images, _) = load(SEQUENCE_CHECKPOINT), held_out
-    rng = np.random.default_rng(21)
-    counted = 0
-    for _ in range(150):
-        index = rng.integers(0, len(images), 4)
-        read = read_pieces(model, [ink_of(compose_number([images[i] for i in index], rng, (-0.15, 0.0)))])[0]
-        counted += len(read.digits) == 4
+    counted = sum(len(read_pieces(model, [ink_of(image)])[0].digits) == 4
+                  for _, image in touching_numbers(images, 21, 150, 4, compose_number))
     assert counted >= 140  # 142; the reader trained on training strips alone counted 136
 
 
