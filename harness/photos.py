@@ -5,7 +5,9 @@ camera and a hand vary. The page lies on a desk of some colour and grain (someti
 whole in the photo or larger than it, so that the desk shows at the sides or only as wedges in the corners. It is
 turned and seen in perspective; ruled or squared at several spacings, widths and colours, often with a red margin
 line; written on with a ballpoint, a pencil or a marker whose line is much thinner than MNIST's pen; lit from one
-side or shadowed by a hand. The photo is blurred, noisy and JPEG-compressed as a phone's is.
+side or shadowed by a hand. The photo is blurred, noisy and JPEG-compressed as a phone's is. Two kinds go further:
+a digit written in a hurry (slanted, the pen pressing unevenly and skipping: `hurry`), and a photo taken in dim
+light by a cheap camera that shook (dark and grainy, blurred along one direction, JPEG quality 25-50: `shaken`).
 
 `KINDS` names each kind of photo: one of those ways made hard, the others drawn at random around it. `photo`
 draws one photo of a kind from MNIST digits (the benchmark and the tests take held-out training images).
@@ -52,6 +54,8 @@ class Hard:
     small: bool = False  # a digit 45-90 pixels tall
     number: bool = False  # a number of 2-4 digits
     blank: bool = False  # no digit at all
+    hurried: bool = False  # written fast: slanted, the pen's pressure and width uneven, the ink skipping
+    poor_camera: bool = False  # dim light and a cheap camera: grainy, shaken (motion blur), hard JPEG
 
 
 KINDS: dict[str, Hard] = {
@@ -65,6 +69,8 @@ KINDS: dict[str, Hard] = {
     "at a table's edge": Hard(whole_page=True, table_edge=True),
     "small digit": Hard(small=True),
     "small number, 2-4 digits": Hard(number=True),
+    "written in a hurry": Hard(hurried=True),
+    "dim light, a shaken cheap camera": Hard(poor_camera=True),
 }
 BLANK = Hard(blank=True)
 """A page with no digit on it: the page should say it found none."""
@@ -85,6 +91,29 @@ def pen_line(digit: np.ndarray, height: int, width: float) -> np.ndarray:
     radius = max(width / 2, 0.6)
     pen = ndimage.distance_transform_edt(~ridge) <= radius
     return ndimage.gaussian_filter(pen.astype(np.float32), 0.6)
+
+
+def hurry(ink: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A digit's pen line (float 0..1) as a hand in a hurry writes it: slanted forward or back, the pen pressing
+    harder and softer along the line (darker and lighter, wider and thinner), and skipping here and there."""
+    height, width = ink.shape
+    slant = rng.uniform(-0.35, 0.35)  # columns moved per row, from the baseline up
+    pad = int(abs(slant) * height) + 2
+    wide = np.pad(ink, ((0, 0), (pad, pad)))
+    rows = np.arange(height, dtype=np.float32)[:, None] - height
+    cols = np.arange(wide.shape[1], dtype=np.float32)[None, :] + slant * rows
+    slanted = ndimage.map_coordinates(wide, [np.broadcast_to(rows + height, wide.shape), cols], order=1)
+    pressure = ndimage.gaussian_filter(rng.normal(0, 1, slanted.shape), height / 12)
+    pressure = 1 + 0.5 * pressure / max(float(np.abs(pressure).max()), 1e-6)  # 0.5 to 1.5 along the line
+    line = slanted > 0.3
+    wider = ndimage.grey_dilation(slanted, size=3) * (pressure > 1.25)
+    thinner = ndimage.grey_erosion(slanted, size=2) * (pressure < 0.75) + slanted * (pressure >= 0.75)
+    drawn = np.maximum(thinner, wider) * np.clip(pressure, 0.5, 1)
+    skips = ndimage.gaussian_filter(rng.normal(0, 1, slanted.shape), 2.5)
+    skips = skips < np.quantile(skips[line], rng.uniform(0.03, 0.12)) if line.any() else np.zeros_like(line)
+    drawn[skips] *= 0.15
+    cols_used = np.flatnonzero(drawn.max(axis=0) > 0.05)
+    return drawn[:, cols_used[0] : cols_used[-1] + 1] if len(cols_used) else ink
 
 
 def perspective_coefficients(photo: np.ndarray, page: np.ndarray) -> tuple[float, ...]:
@@ -130,6 +159,8 @@ def written_page(digits: list[np.ndarray], hard: Hard, rng: np.random.Generator,
         return page
     pen_width = {"ballpoint": rng.uniform(2, 6), "pencil": rng.uniform(1.5, 4), "marker": rng.uniform(6, 12)}[pen_kind]
     inks = [pen_line(d, int(digit_height * rng.uniform(0.9, 1.1)), pen_width) for d in digits]
+    if hard.hurried:
+        inks = [hurry(ink, rng) for ink in inks]
     gaps = [int(rng.uniform(0.1, 0.45) * digit_height) for _ in inks[1:]]
     total = sum(ink.shape[1] for ink in inks) + sum(gaps)
     tallest = max(ink.shape[0] for ink in inks)
@@ -222,11 +253,30 @@ def photo(digits: list[np.ndarray], hard: Hard, rng: np.random.Generator) -> Ima
     scene = scene * (light * vignette)[..., None]
     warmth = np.array([1.0, rng.uniform(0.94, 1.0), rng.uniform(0.82, 0.98)], np.float32)  # the light's colour
     scene = scene * warmth + rng.normal(0, rng.uniform(0.008, 0.03), scene.shape)
+    if hard.poor_camera:  # dim light: darker, and the sensor's grain in blotches as well as in pixels
+        scene = scene * rng.uniform(0.45, 0.7) + rng.normal(0, rng.uniform(0.03, 0.06), scene.shape)
+        scene += ndimage.gaussian_filter(rng.normal(0, 0.04, scene.shape[:2]), 1.5)[..., None]
     image = Image.fromarray(np.clip(scene * 255, 0, 255).astype(np.uint8))
     image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.4, 1.4)))
+    if hard.poor_camera:  # the hand shook: a blur along one direction
+        image = shaken(image, rng)
     buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=int(rng.integers(55, 86)))
+    image.save(buffer, format="JPEG", quality=int(rng.integers(25, 50) if hard.poor_camera else rng.integers(55, 86)))
     return Image.open(io.BytesIO(buffer.getvalue()))
+
+
+def shaken(image: Image.Image, rng: np.random.Generator) -> Image.Image:
+    """`image` blurred along one direction, as by a hand that moved while the shutter was open: 4-12 pixels."""
+    length = int(rng.integers(4, 13))
+    angle = rng.uniform(0, np.pi)
+    kernel = np.zeros((length | 1, length | 1), np.float32)
+    centre = kernel.shape[0] // 2
+    for t in np.linspace(-length / 2, length / 2, 4 * length):
+        kernel[int(round(centre + t * np.sin(angle))), int(round(centre + t * np.cos(angle)))] = 1
+    kernel /= kernel.sum()
+    pixels = np.asarray(image, np.float32)
+    blurred = np.stack([ndimage.convolve(pixels[..., c], kernel, mode="nearest") for c in range(3)], axis=-1)
+    return Image.fromarray(np.clip(blurred, 0, 255).astype(np.uint8))
 
 
 def draw(kind: Hard, images: np.ndarray, labels: np.ndarray, rng: np.random.Generator) -> tuple[Image.Image, str]:

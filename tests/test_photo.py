@@ -38,7 +38,7 @@ def test_every_kind_of_photo_of_a_page_is_read(classifier, held_out):
                 readings.append(False)
         right[name] = sum(readings)
     assert all(count >= 2 for count in right.values()), right
-    assert sum(right.values()) >= 27, right
+    assert sum(right.values()) >= 32, right  # of 36
 
 
 def test_a_blank_page_says_no_digit_in_one_sentence_in_both_languages(classifier, held_out):
