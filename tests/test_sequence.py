@@ -11,7 +11,7 @@ from mnist_cnn.errors import CheckpointError
 from mnist_cnn.predict import DigitClassifier
 from mnist_cnn.preprocess import ink_of
 from mnist_cnn.render import compose_number
-from mnist_cnn.segment import READER_SURE, split_touching
+from mnist_cnn.segment import PART_SURE, READER_SURE, split_touching
 from mnist_cnn.sequence import Read, compose_strip, decode, load, read_pieces
 from mnist_cnn.train import main as train_main
 from tests.test_segment import two_blobs
@@ -37,15 +37,24 @@ def test_a_reader_sure_of_the_digits_it_sees_cuts_the_piece_into_that_many_carry
     assert [p for _, p in split_touching(two_blobs(), unsure_whole, reader_of([4, 1], READER_SURE - 0.01))] == [None]
 
 
-def test_a_piece_read_clearly_as_one_digit_is_never_given_to_the_reader():
+def test_a_piece_read_clearly_as_one_digit_is_cut_by_the_reader_only_when_wide_and_its_parts_read_more_surely():
     asked = []
 
     def reader(piece):
         asked.append(piece)
         return reader_of([1, 1], 1.0)(piece)
 
-    assert len(split_touching(two_blobs(), lambda pieces: [0.99] * len(pieces), reader)) == 1
+    def network(whole: float, part: float):  # how surely the network reads the whole (90 px wide) and each part
+        return lambda pieces: [whole if piece.shape[1] > 60 else part for piece in pieces]
+
+    narrow = two_blobs()[:, :55]  # 60 tall, 55 wide: narrower than WIDE
+    assert len(split_touching(narrow, network(0.9, 0.99), reader)) == 1
     assert not asked
+    assert len(split_touching(two_blobs(), network(0.9, 0.99), reader)) == 2
+    # the reader alone does not overrule the network: the network must read the parts surely, and more surely
+    # than it read the whole
+    assert len(split_touching(two_blobs(), network(0.7, PART_SURE - 0.01), reader)) == 1
+    assert len(split_touching(two_blobs(), network(0.99, 0.95), reader)) == 1
 
 
 def touching_numbers(images: np.ndarray, seed: int, n: int, digits: int, compose):
