@@ -337,8 +337,10 @@ def split_touching(ink: np.ndarray, confidence: Confidence, reader: Reader | Non
     read = None if reader is None else reader(ink)
     if read is not None and len(read.digits) >= 2 and read.sure >= READER_SURE:
         parts = as_read(ink, read, confidence)
+        if not one:
+            return parts
         least = min(confidence([part for part, _ in parts]))
-        if not one or (least >= PART_SURE and least > whole):  # the network, too, reads the parts more surely
+        if least >= PART_SURE and least > whole:  # the network, too, reads the parts more surely
             return parts
     if one:
         return [(ink, None)]
