@@ -460,7 +460,11 @@ def ink_of(source: ImageSource) -> np.ndarray | None:
     if found is None:
         raise InputError(NO_DIGIT_ON_PAGE, "no_digit_on_page")
     if not isinstance(found, str):
-        return stretch_contrast(thick_enough(fit_within(found, WORK_SIZE)))
+        found = fit_within(found, WORK_SIZE)
+        if too_thin(stretch_contrast(found)):  # a thin or pale pen: its weak stretches made whole, then widened
+            lines = stretch_contrast(photo.whole_lines(found))
+            return None if lines is None else stretch_contrast(widened(lines))
+        return stretch_contrast(thick_enough(found))
     ink = stretch_contrast(ink_map(composite_alpha(*gray_and_alpha(image))))
     return None if ink is None else without_ruling(ink)
 
@@ -469,10 +473,24 @@ def thick_enough(ink: np.ndarray) -> np.ndarray:
     """Writing found on a page, its pen widened to the width MNIST's pen has against the writing's height (a fifth
     of the crop, which has a rim) when it is much thinner: a thin pen's strokes, broken where a 5's flag or a 4's
     stem meets the rest, joined again before the number is cut into digits."""
+    return widened(ink) if too_thin(ink) else ink
+
+
+def widened(ink: np.ndarray) -> np.ndarray:
+    """Writing found on a page, its pen widened to MNIST's width against the writing's height where it is thinner."""
     width, target = stroke_width(ink), STROKE_RATIO * ink.shape[0] / 1.3
-    if 0 < width < 0.6 * target:
-        return ndimage.grey_dilation(ink, footprint=disk(max(1, int(round((target - width) / 2)))))
-    return ink
+    if width >= target:
+        return ink
+    return ndimage.grey_dilation(ink, footprint=disk(max(1, int(round((target - width) / 2)))))
+
+
+def too_thin(ink: np.ndarray | None) -> bool:
+    """Whether writing found on a page has a pen much thinner than MNIST's against the writing's height (a fifth of
+    the crop, which has a rim)."""
+    if ink is None:
+        return False
+    width = stroke_width(ink)
+    return 0 < width < 0.6 * STROKE_RATIO * ink.shape[0] / 1.3
 
 
 def fit_within(ink: np.ndarray, size: int) -> np.ndarray:
