@@ -324,13 +324,12 @@ def writing(image: Image.Image) -> np.ndarray | str | None:
     return cv2.morphologyEx(ink[box].astype(np.float32), cv2.MORPH_CLOSE, grains)
 
 
-def whole_lines(ink: np.ndarray) -> np.ndarray:
+def whole_lines(ink: np.ndarray, peak: float) -> np.ndarray:
     """The cropped writing of a thin or pale pen with its weak stretches raised to the strength of the line they
     belong to: a threshold with hysteresis follows each line from its surely inked parts (PEN_SURE) through the
     weaker ones joined to them (PEN_JOINED), so a 6 keeps its loop and a 3 its middle. Grain and specks joined to no
-    line stay as they are."""
+    line stay as they are. `peak` is the strength of the solid ink (`preprocess.strongest`)."""
     ink = ink.astype(np.float32)
-    peak = float(np.percentile(ink, 99.7)) if ink.size > 400 else float(ink.max())
     if peak <= 0:
         return ink
     smooth = cv2.GaussianBlur(ink, (0, 0), 1.0)

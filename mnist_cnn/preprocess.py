@@ -304,9 +304,15 @@ def ink_is_dark(gray: np.ndarray, size: int) -> bool:
     return -dark > light
 
 
+def strongest(ink: np.ndarray) -> float:
+    """How strong the solid ink of a map is: its 99.7th percentile (a few bright specks do not count), or its
+    maximum on a map too small for a percentile to mean anything."""
+    return float(np.percentile(ink, 99.7)) if ink.size > 400 else float(ink.max())
+
+
 def stretch_contrast(ink: np.ndarray) -> np.ndarray | None:
     """Map faint paper texture to 0 and solid ink to 1, keeping the anti-aliased edge between; None if blank."""
-    peak = float(np.percentile(ink, 99.7)) if ink.size > 400 else float(ink.max())
+    peak = strongest(ink)
     if peak < MIN_CONTRAST:
         return None
     return np.clip((ink - PAPER_BELOW * peak) / ((SOLID_ABOVE - PAPER_BELOW) * peak), 0, 1).astype(np.float32)
@@ -462,7 +468,7 @@ def ink_of(source: ImageSource) -> np.ndarray | None:
     if not isinstance(found, str):
         found = fit_within(found, WORK_SIZE)
         if too_thin(stretch_contrast(found)):  # a thin or pale pen: its weak stretches made whole, then widened
-            lines = stretch_contrast(photo.whole_lines(found))
+            lines = stretch_contrast(photo.whole_lines(found, strongest(found)))
             return None if lines is None else stretch_contrast(widened(lines))
         return stretch_contrast(thick_enough(found))
     ink = stretch_contrast(ink_map(composite_alpha(*gray_and_alpha(image))))
@@ -470,27 +476,34 @@ def ink_of(source: ImageSource) -> np.ndarray | None:
 
 
 def thick_enough(ink: np.ndarray) -> np.ndarray:
-    """Writing found on a page, its pen widened to the width MNIST's pen has against the writing's height (a fifth
-    of the crop, which has a rim) when it is much thinner: a thin pen's strokes, broken where a 5's flag or a 4's
-    stem meets the rest, joined again before the number is cut into digits."""
-    return widened(ink) if too_thin(ink) else ink
+    """Writing found on a page, its pen widened to the width MNIST's pen has against the writing's height when it
+    is much thinner (`too_thin`): a thin pen's strokes, broken where a 5's flag or a 4's stem meets the rest, joined
+    again before the number is cut into digits."""
+    width = stroke_width(ink)
+    return widened(ink, width) if too_thin(ink, width) else ink
 
 
-def widened(ink: np.ndarray) -> np.ndarray:
-    """Writing found on a page, its pen widened to MNIST's width against the writing's height where it is thinner."""
-    width, target = stroke_width(ink), STROKE_RATIO * ink.shape[0] / 1.3
+def mnist_width(ink: np.ndarray) -> float:
+    """The width MNIST's pen has against writing found on a page (its height is a fifth of the crop's, which has a
+    rim)."""
+    return STROKE_RATIO * ink.shape[0] / 1.3
+
+
+def widened(ink: np.ndarray, width: float | None = None) -> np.ndarray:
+    """Writing found on a page, its pen (`width`, measured when not given) widened to MNIST's width against the
+    writing's height where it is thinner."""
+    width, target = stroke_width(ink) if width is None else width, mnist_width(ink)
     if width >= target:
         return ink
     return ndimage.grey_dilation(ink, footprint=disk(max(1, int(round((target - width) / 2)))))
 
 
-def too_thin(ink: np.ndarray | None) -> bool:
-    """Whether writing found on a page has a pen much thinner than MNIST's against the writing's height (a fifth of
-    the crop, which has a rim)."""
+def too_thin(ink: np.ndarray | None, width: float | None = None) -> bool:
+    """Whether writing found on a page has a pen (`width`, measured when not given) much thinner than MNIST's
+    against the writing's height."""
     if ink is None:
         return False
-    width = stroke_width(ink)
-    return 0 < width < 0.6 * STROKE_RATIO * ink.shape[0] / 1.3
+    return 0 < (stroke_width(ink) if width is None else width) < 0.6 * mnist_width(ink)
 
 
 def fit_within(ink: np.ndarray, size: int) -> np.ndarray:

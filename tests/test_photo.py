@@ -10,7 +10,7 @@ from harness.people import VARIANTS, draw_number, stroke_digit
 from harness.photos import BLANK, KINDS, draw
 from mnist_cnn import photo
 from mnist_cnn.errors import InputError
-from mnist_cnn.preprocess import NO_DIGIT_ON_PAGE
+from mnist_cnn.preprocess import NO_DIGIT_ON_PAGE, strongest
 from webpage.text import CHINESE, ENGLISH, unreadable
 
 
@@ -160,7 +160,7 @@ def test_a_pale_stretch_of_a_thin_line_is_raised_to_the_lines_strength_and_grain
     line = np.asarray(ring, dtype=np.float32) / 255
     ink = (np.where(np.arange(120)[:, None] < 60, 0.9, 0.35) * line).astype(np.float32)
     ink[8:11, 8:11] = 0.35
-    made = photo.whole_lines(ink)
+    made = photo.whole_lines(ink, strongest(ink))
     bottom = (slice(90, 96), slice(58, 63))  # the pale stretch, at the ring's lowest point
     assert made[bottom].max() > 0.6 > 0.35 >= ink[bottom].max()  # raised: it now counts as solid ink
     assert np.array_equal(made[8:11, 8:11], ink[8:11, 8:11])  # the grain joined to no line stays as it was
