@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import cv2
 import numpy as np
 from scipy import ndimage
 
@@ -107,8 +108,10 @@ MOST_STROKES = 40
 
 INSIDE = 0.1
 """A stroke whose box lies inside another stroke's box, by more than this share of that box's height and
-width on every side, is drawn inside it: an eye in a face, a mark in a doodle. A digit's own strokes meet
-at its edges (a 5's flag, a 4's stem), so they are never inside one another by this measure."""
+width on every side, and whose centre lies within that stroke's outline (its convex hull), is drawn inside it: an
+eye in a face, a mark in a doodle. A speck beside a slanted 1 lies inside the 1's box, but not within its
+outline. A digit's own strokes meet at its edges (a 5's flag, a 4's stem), so they are never inside one another
+by this measure."""
 
 FLECK = 0.25
 """One small stroke inside another, less than this share of its height and width, is a fleck of the scan (dust,
@@ -238,19 +241,30 @@ def join_broken(pieces: Pieces, groups: list[frozenset[int]], confidence: Confid
 
 
 def nested(pieces: Pieces) -> bool:
-    """Whether strokes lie well inside another stroke's box (see INSIDE): two or more, or one that is no fleck
-    (see FLECK)."""
-    boxes = list(pieces.strokes.values())
-    for outer in boxes:
+    """Whether strokes lie well inside another stroke (see INSIDE): two or more, or one that is no fleck (see
+    FLECK)."""
+    for index, outer in pieces.strokes.items():
         height, width = outer[1] - outer[0], outer[3] - outer[2]
         margin_rows, margin_cols = INSIDE * height, INSIDE * width
-        inside = [inner for inner in boxes
-                  if inner is not outer and inner[0] - outer[0] > margin_rows and outer[1] - inner[1] > margin_rows
+        inside = [inner for other, inner in pieces.strokes.items()
+                  if other != index and inner[0] - outer[0] > margin_rows and outer[1] - inner[1] > margin_rows
                   and inner[2] - outer[2] > margin_cols and outer[3] - inner[3] > margin_cols]
+        if inside:
+            inside = within_hull(pieces, index, inside)
         if len(inside) > 1 or any(inner[1] - inner[0] > FLECK * height or inner[3] - inner[2] > FLECK * width
                                   for inner in inside):
             return True
     return False
+
+
+def within_hull(pieces: Pieces, index: int, boxes: list[list[int]]) -> list[list[int]]:
+    """Those of `boxes` whose centre lies within the outline of stroke `index` pulled tight around it (its convex
+    hull): an eye within a face's outline is, a speck beside a slanted 1, inside the 1's box, is not."""
+    top, bottom, left, right = pieces.strokes[index]
+    rows, cols = np.nonzero(pieces.labels[top:bottom, left:right] == index)
+    hull = cv2.convexHull(np.stack([cols + left, rows + top], axis=1).astype(np.float32))
+    return [box for box in boxes
+            if cv2.pointPolygonTest(hull, ((box[2] + box[3]) / 2, (box[0] + box[1]) / 2), False) >= 0]
 
 
 def layout_doubt(rows: list[tuple[int, int]]) -> str | None:

@@ -194,6 +194,20 @@ def test_a_digits_own_strokes_are_not_inside_one_another():
     assert not nested(Pieces(ink))
 
 
+def test_a_speck_beside_a_slanted_1_is_inside_its_box_but_not_within_its_outline():
+    # a 1 slanted as people write it, and a speck the camera's grain left beside its upper half: inside the 1's box
+    # by every margin, but outside the stroke (a dim-light photo of a 1 was doubted as a drawing for it)
+    image = Image.new("L", (120, 200))
+    ImageDraw.Draw(image).line([(30, 185), (95, 15)], fill=255, width=14)
+    ink = np.asarray(image, dtype=np.float32) / 255
+    ink[70:85, 33:57] = 1.0  # too big for a fleck (FLECK): inside the box it would make a drawing
+    pieces = Pieces(ink)
+    assert len(pieces.strokes) == 2 and not nested(pieces)
+    frame = square_frame()
+    frame[30:45, 30:54] = 1.0  # the same mark within a closed outline is inside it
+    assert nested(Pieces(frame))
+
+
 def test_pieces_off_one_line_or_of_very_different_sizes_are_not_a_number():
     assert layout_doubt([(10, 50), (12, 52), (8, 47)]) is None  # a number: one line, similar heights
     assert layout_doubt([(10, 50), (60, 100)]) == OFF_LINE  # one piece below the other's row
