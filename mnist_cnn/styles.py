@@ -9,8 +9,7 @@ People elsewhere write and capture digits differently, and the network never saw
 - pens: a tablet's trace kept at a few points and drawn as one polyline, the pen's moves between
   strokes drawn as lines too (`pen_trace`);
 - capture: a scan reduced to 8-16 pixels, in grey or in black and white, and enlarged again (blocky
-  or blurred), a digit stretched to fill a square box, a binarized scan, a thick marker, a ballpoint's
-  line of one width where MNIST's strokes swell and taper (`CAPTURES`,
+  or blurred), a digit stretched to fill a square box, a binarized scan, a thick marker (`CAPTURES`,
   applied to MNIST digits and to the written forms: `captured`).
 
 `style_inputs` draws a labelled training pool of all of these through `preprocess`, so the network
@@ -254,20 +253,6 @@ def thick_marker(digit: np.ndarray, rng: np.random.Generator, canvas: int = 800)
     return on_canvas(marked, rng, canvas, Image.Resampling.BILINEAR)
 
 
-def even_pen(digit: np.ndarray, rng: np.random.Generator, canvas: int = 800) -> Image.Image:
-    """A ballpoint's line: the digit thinned to its middle line (scikit-image's `skeletonize`) and drawn again
-    with a round pen of one width, 3-12 % of its height, where MNIST's strokes swell and taper."""
-    from skimage.morphology import skeletonize  # training only: the page never loads it
-
-    ink = ink_box(digit)
-    big = np.asarray(Image.fromarray(ink, mode="F").resize((ink.shape[1] * 4, ink.shape[0] * 4),
-                                                          Image.Resampling.BICUBIC)) > rng.uniform(0.3, 0.5)
-    middle = skeletonize(np.pad(big, 2))
-    radius = max(1.0, rng.uniform(0.015, 0.06) * big.shape[0])
-    line = ndimage.distance_transform_edt(~middle) <= radius
-    return on_canvas(ndimage.gaussian_filter(line.astype(np.float32), 0.7), rng, canvas, Image.Resampling.BILINEAR)
-
-
 Capture = Callable[[np.ndarray, np.random.Generator, int], Image.Image]
 
 CAPTURES: dict[str, Capture] = {
@@ -276,7 +261,6 @@ CAPTURES: dict[str, Capture] = {
     "stretched to a square": stretched,
     "binarized": binarized,
     "thick marker": thick_marker,
-    "even pen": even_pen,
 }
 """Ways a picture of an MNIST digit (28x28 uint8) is captured differently, each to a picture on a canvas."""
 

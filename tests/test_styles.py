@@ -1,8 +1,6 @@
 """Digits in the styles MNIST under-represents: the generator, and a fast version of `python -m benchmarks.styles`."""
 
 import numpy as np
-from PIL import Image
-from scipy import ndimage
 
 from benchmarks.styles import score_styles, suite
 from mnist_cnn.config import HOLDOUT
@@ -142,22 +140,3 @@ def test_held_out_digits_kept_small_are_scored_four_ways_a_size_and_read_in_grey
     scores = held_out_small(classifier, mnist_dir, n=20, seed=11)  # `python -m benchmarks.scans`: 500 of each
     assert len(scores) == len(SIDES) * 4 and all(0 <= share <= 1 for share in scores.values())
     assert scores[16, "aspect kept", "grey"] >= 0.9  # kept at 16 pixels in grey, MNIST's own digits are read
-
-
-def test_the_even_pen_draws_the_digit_with_one_width_where_mnist_strokes_swell_and_taper(mnist_test):
-    from skimage.morphology import skeletonize
-
-    def widths(ink: np.ndarray) -> np.ndarray:  # twice the distance to the paper, along the strokes' middle
-        return 2 * ndimage.distance_transform_edt(ink)[skeletonize(ink)]
-
-    images, _ = mnist_test
-    rng = np.random.default_rng(4)
-    for image in images[:20]:
-        digit = image.numpy()
-        pen = np.asarray(CAPTURES["even pen"](digit, rng, 400)) < 128
-        rows, cols = np.nonzero(pen)
-        mnist = np.asarray(Image.fromarray(digit).resize((digit.shape[1] * 8, digit.shape[0] * 8),
-                                                         Image.Resampling.BICUBIC)) > 128
-        drawn, original = widths(pen[rows.min():rows.max() + 1, cols.min():cols.max() + 1]), widths(mnist)
-        assert np.percentile(drawn, 90) / np.percentile(drawn, 10) < np.percentile(original, 90) / np.percentile(
-            original, 10), "the pen's width varies as much as the scan's"
