@@ -99,17 +99,33 @@ def test_readme_client_example_runs(app_url, tmp_path):
     assert run.stdout.strip().splitlines()[-1] == "7"
 
 
+def requirement_pins() -> dict[str, str]:
+    """requirements.txt's pins: library -> version."""
+    return dict(line.split("==") for line in (ROOT / "requirements.txt").read_text().splitlines() if "==" in line)
+
+
 def test_spaces_front_matter_matches_the_pins():
     import yaml
 
     text = (ROOT / "README.md").read_text()
     meta = yaml.safe_load(text.split("---")[1])
-    pins = dict(line.split("==") for line in (ROOT / "requirements.txt").read_text().splitlines() if "==" in line)
+    pins = requirement_pins()
     assert meta["sdk"] == "gradio" and meta["app_file"] == "app.py"
     assert meta["sdk_version"] == pins["gradio"]
     for key in ("title", "emoji", "colorFrom", "colorTo", "pinned", "license", "short_description"):
         assert key in meta
     assert len(meta["short_description"]) <= 60
+
+
+def test_the_package_depends_on_the_pins_requirements_txt_lists():
+    """`pip install .` and `pip install -r requirements.txt` install the same libraries at the same versions."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10: pytest brings tomli there
+        import tomli as tomllib
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert dict(item.split("==") for item in declared) == requirement_pins()
 
 
 def test_share_without_network_says_so_in_one_line_and_keeps_serving():

@@ -69,13 +69,3 @@ def test_every_step_of_the_drawings_journey_names_a_function_that_exists():
         assert names, path
         for name in names:
             assert defined(ROOT / path, name), f"docs/ARCHITECTURE.md: {path} has no {name}"
-
-
-def test_the_package_depends_on_the_pins_requirements_txt_lists():
-    """`pip install .` and `pip install -r requirements.txt` install the same libraries at the same versions."""
-    import tomllib
-
-    pinned = {line.strip() for line in (ROOT / "requirements.txt").read_text().splitlines()
-              if line.strip() and not line.startswith("#")}
-    declared = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"])
-    assert declared == pinned, f"only in requirements.txt: {pinned - declared}; only in pyproject: {declared - pinned}"
