@@ -103,6 +103,21 @@ def test_two_digits_as_far_apart_or_as_wide_as_a_flag_may_be_are_not_joined():
     assert joined(wide, reading) == 2
 
 
+def test_a_1_whose_pen_skipped_is_joined_though_its_beads_outnumber_the_digits_beside_it():
+    ink = np.zeros((90, 150), np.float32)
+    ink[12:32, 33:50] = ink[34:57, 21:36] = ink[59:74, 12:23] = 1.0  # a slanted 1 in three beads, 15-23 tall
+    ink[14:76, 85:125] = 1.0  # a digit 62 tall beside it
+
+    def reading(pieces):  # each bead alone reads as a 1, the beads together as a 1 surely, bead and digit poorly
+        return [0.3 if p.shape[1] > 60 else 0.999 if p.shape[0] > 50 else 0.99 if p.shape[0] > 30 else 0.98
+                for p in pieces]
+
+    pieces = Pieces(ink)
+    groups = join_stacked(pieces)
+    assert len(groups) == 4  # the beads stand side by side more than over one another
+    assert len(join_broken(pieces, groups, reading)) == 2  # each bead is far shorter than the digit: a fragment
+
+
 def test_specks_between_digits_are_not_digits(classifier):
     image = draw_number("71")
     ImageDraw.Draw(image).ellipse([image.width // 2 - 2, 20, image.width // 2 + 2, 24], fill=0)
