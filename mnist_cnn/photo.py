@@ -68,6 +68,10 @@ BRIDGE = 5
 CLUSTER = 15
 """Strokes (each widened by BRIDGE) within this many pixels of one another are one cluster when the strongest
 writing is chosen: the dashes a faint, grainy pencil leaves of one line."""
+EDGE_PASSES = 4
+"""Where the strongest ink in the picture belongs to strokes at the `valid` part's edge (a sliver of desk the
+page's mask missed, darker than any pencil), the writing is looked for again without them, at most this many
+times; then the page holds no writing it can find."""
 GRAINS = (0.03, 7)
 """Gaps in a line narrower than this share of the writing's height (with its rim), and at most this many pixels,
 are closed: a grainy pencil's, not the space between two digits or inside a small loop."""
@@ -217,21 +221,31 @@ def without_lines(ink: np.ndarray) -> tuple[np.ndarray, int]:
 def writing_box(ink: np.ndarray, valid: np.ndarray) -> tuple[slice, slice] | None:
     """Where the writing is: the strongest cluster of strokes and every stroke near it, grown until no other is
     near. Strokes that touch the edge of the `valid` part of the picture (the page's edge, a sliver of desk) are
-    not writing."""
+    not writing, nor do they set how strong the writing's ink is (EDGE_PASSES)."""
     edge = np.pad(valid, 1) - cv2.erode(np.pad(valid, 1), np.ones((7, 7), np.uint8))
     edge = edge[1:-1, 1:-1] > 0
     strength = np.where(edge, 0, ink)
-    peak = float(cv2.GaussianBlur(strength, (0, 0), 1.0).max())
-    if peak < FAINTEST:
-        return None
-    mask = (ink > 0.45 * peak).astype(np.uint8)
-    # a stroke broken by a grainy pencil, or where a ruling line was taken out from under it, is one stroke
-    mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (BRIDGE, BRIDGE)))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    if count <= 1:
+    for _ in range(EDGE_PASSES):
+        smooth = cv2.GaussianBlur(strength, (0, 0), 1.0)
+        peak = float(smooth.max())
+        if peak < FAINTEST:
+            return None
+        mask = (ink > 0.45 * peak).astype(np.uint8)
+        # a stroke broken by a grainy pencil, or where a ruling line was taken out from under it, is one stroke
+        mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (BRIDGE, BRIDGE)))
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        if count <= 1:
+            return None
+        at_edge = np.unique(labels[edge & (labels > 0)])
+        # the strongest ink is a sliver of desk at the page's edge (darker than any pencil): measure without it
+        strongest = labels[np.unravel_index(int(np.argmax(smooth)), smooth.shape)]
+        if strongest == 0 or strongest not in at_edge:
+            break
+        strength = np.where(np.isin(labels, at_edge), 0, strength)
+    else:
         return None
     mass = np.bincount(labels.ravel(), weights=ink.ravel(), minlength=count)
-    mass[np.unique(labels[edge & (labels > 0)])] = 0
+    mass[at_edge] = 0
     mass[0] = 0
     # a faint pencil's line falls apart into dashes, a 6's stem from its loop: pieces within reach are one cluster
     counted = (mass > 0)[labels].astype(np.uint8)  # strokes at the page's edge join no cluster
