@@ -42,7 +42,7 @@ BENCHMARKS: dict[str, list[str]] = {
     "styles": ["-m", "benchmarks.styles", "--n", "500"],
     "scans": ["-m", "benchmarks.scans", "--n", "100"],
     "robustness": ["-m", "benchmarks.robustness", "--n", "1000"],
-    "photos": ["-m", "benchmarks.photos", "--n", "200"],
+    "photos": ["-m", "benchmarks.photos", "--n", "100"],
     "numbers": ["-m", "benchmarks.read_numbers", "--n", "2000"],
     "uncertainty": ["-m", "benchmarks.uncertainty", "--n", "300"],
     "hostile": ["-m", "benchmarks.hostile"],
