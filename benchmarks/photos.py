@@ -4,7 +4,7 @@
 
 For each kind of `harness.photos.KINDS` (the page larger than the photo or whole on a desk, in perspective, pencil,
 marker, squared paper, light from one side, a table's edge, a small digit, a small number of 2-4 digits, written
-in a hurry, dim light and a shaken cheap camera), draws
+in a hurry, dim light and a shaken cheap camera, the page turned 14-40 degrees), draws
 n photos of held-out training digits (never trained on, never MNIST test) and reads them as the upload box does
 (`read_number`): right when it reads exactly the digits written and does not mark them unsure. Blank pages count
 as right when the page finds no digit on them.

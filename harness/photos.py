@@ -56,6 +56,7 @@ class Hard:
     blank: bool = False  # no digit at all
     hurried: bool = False  # written fast: slanted, the pen's pressure and width uneven, the ink skipping
     poor_camera: bool = False  # dim light and a cheap camera: grainy, shaken (motion blur), hard JPEG
+    askew: bool = False  # the notebook lies askew, or the phone is held so: the page turned 14-40 degrees
 
 
 KINDS: dict[str, Hard] = {
@@ -71,6 +72,7 @@ KINDS: dict[str, Hard] = {
     "small number, 2-4 digits": Hard(number=True),
     "written in a hurry": Hard(hurried=True),
     "dim light, a shaken cheap camera": Hard(poor_camera=True),
+    "page turned 14-40 degrees": Hard(askew=True),
 }
 BLANK = Hard(blank=True)
 """A page with no digit on it: the page should say it found none."""
@@ -221,6 +223,8 @@ def photo(digits: list[np.ndarray], hard: Hard, rng: np.random.Generator) -> Ima
         corners[near] = centre + (corners[near] - centre) * squeeze
         corners += rng.normal(0, 0.02, corners.shape) * [pw, ph]
     turn = np.radians(rng.uniform(-10, 10) if hard.whole_page else rng.uniform(-6, 6))
+    if hard.askew:
+        turn = np.radians(rng.uniform(14, 40) * rng.choice((-1, 1)))
     rotation = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
     shift = np.array([width, height]) / 2 + rng.uniform(-0.06, 0.06, 2) * [width, height]
     in_photo = corners @ rotation.T + shift

@@ -38,7 +38,7 @@ def test_every_kind_of_photo_of_a_page_is_read(classifier, held_out):
                 readings.append(False)
         right[name] = sum(readings)
     assert all(count >= 2 for count in right.values()), right
-    assert sum(right.values()) >= 32, right  # of 36
+    assert sum(right.values()) >= 3 * len(KINDS) - 4, right  # all but four
 
 
 def test_a_blank_page_says_no_digit_in_one_sentence_in_both_languages(classifier, held_out):
@@ -111,6 +111,41 @@ def test_ruling_is_levelled_under_light_from_one_side():
     rgb = np.repeat(np.clip(gray * 255, 0, 255).astype(np.uint8)[..., None], 3, axis=2)
     angle = photo.upright_angle(photo.pen_strength(rgb))
     assert abs(abs(angle) - 5) <= 0.5, angle  # the sums' variance, before, chose 0: the shadow's noise
+
+
+def test_a_page_turned_far_is_levelled_when_nothing_is_ruled_nearer_level(classifier, held_out):
+    # a page larger than the photo, turned 14-40 degrees: before, the ruling was sought within 12 degrees only,
+    # none was found, and the ruling was read as ink ("82", "88", "2" for a 4, a 0, a 7)
+    rng = np.random.default_rng(1)
+    right = 0
+    for _ in range(6):
+        image, truth = draw(KINDS["page turned 14-40 degrees"], *held_out, rng)
+        assert isinstance(photo.writing(image), np.ndarray)  # the writing found on a ruled page
+        try:
+            right += page_right(classifier.read_number(image), truth)
+        except InputError:
+            pass
+    assert right >= 5, right
+    # the wide search finds the angle; the narrow one stops at its limit
+    yy, xx = np.mgrid[0:900, 0:1200].astype(np.float32)
+    turned = yy * np.cos(np.radians(30)) - (xx - 600) * np.sin(np.radians(30))
+    ink = (np.abs(turned % 40 - 20) < 1.5).astype(np.float32) * 0.3
+    assert abs(abs(photo.upright_angle(ink, wide=True)) - 30) <= 0.5
+    assert abs(photo.upright_angle(ink)) <= photo.TURNED
+
+
+def test_a_few_long_lines_turned_far_on_plain_paper_are_not_taken_for_a_notebooks_ruling():
+    # a plain page filling the photo, three folds or shadows across it at 25 degrees: the wide search lines them up,
+    # but a notebook turned that far shows many more lines (RULED_FAR); the page stays on today's path
+    rng = np.random.default_rng(3)
+    yy, xx = np.mgrid[0:1200, 0:1600].astype(np.float32)
+    across = yy * np.cos(np.radians(25)) - (xx - 800) * np.sin(np.radians(25))
+    shadows = np.max([(np.abs(across - at) < 2.5) * 0.35 for at in (100, 380, 700)], axis=0)
+    digit = np.zeros_like(xx)
+    digit[250:950, 450:1150] = 1 - np.asarray(stroke_digit(4, rng).convert("L").resize((700, 700)), np.float32) / 255
+    gray = (215 + 25 * xx / 1600) * (1 - np.maximum(shadows, 0.8 * digit)) + rng.normal(0, 5, xx.shape)
+    page = Image.fromarray(np.clip(np.stack([gray] * 3, -1), 0, 255).astype(np.uint8))
+    assert photo.writing(page) == photo.NOT_A_PAGE
 
 
 def test_a_digit_cut_by_the_photos_edge_is_not_called_a_blank_page(classifier, held_out):
