@@ -11,7 +11,7 @@ from mnist_cnn.errors import CheckpointError
 from mnist_cnn.predict import DigitClassifier
 from mnist_cnn.preprocess import ink_of
 from mnist_cnn.render import compose_number
-from mnist_cnn.segment import PART_SURE, READER_SURE, split_touching
+from mnist_cnn.segment import PART_SURE, READER_SURE, RECOUNT_SURE, segment, split_touching
 from mnist_cnn.sequence import Read, compose_strip, decode, load, read_pieces
 from mnist_cnn.train import main as train_main
 from tests.test_segment import two_blobs
@@ -35,6 +35,24 @@ def test_a_reader_sure_of_the_digits_it_sees_cuts_the_piece_into_that_many_carry
     assert [int(np.argmax(probabilities)) for _, probabilities in parts] == [4, 1, 7]
     # not sure enough: cut as without a reader (parts the network reads unsurely are not cut at all)
     assert [p for _, p in split_touching(two_blobs(), unsure_whole, reader_of([4, 1], READER_SURE - 0.01))] == [None]
+
+
+def test_a_digit_the_cuts_lost_is_found_again_where_the_reader_sees_more_digits_in_the_whole_picture():
+    ink = np.zeros((60, 130), np.float32)
+    ink[5:55, 5:40] = ink[5:55, 70:120] = 1.0  # two clear pieces with a gap: a 1 pressed into one of them is lost
+    clear = lambda pieces: [0.99] * len(pieces)  # noqa: E731
+
+    def reader(digits: list[int], sure: float):  # what it reads in the whole picture; one digit in a piece
+        return lambda piece: reader_of(digits if piece.shape[1] > 100 else [0], sure)(piece)
+
+    found = segment(ink, clear, reader=reader([4, 1, 7], RECOUNT_SURE))
+    assert len(found.parts) == 3
+    assert [int(np.argmax(probabilities)) for probabilities in found.read] == [4, 1, 7]
+    # the reader unsure, or seeing fewer digits than the cuts (the gaps between pieces are surer), or a drawing in
+    # progress (no cuts): the pieces stand
+    assert len(segment(ink, clear, reader=reader([4, 1, 7], RECOUNT_SURE - 0.01)).parts) == 2
+    assert len(segment(ink, clear, reader=reader([4], 1.0)).parts) == 2
+    assert len(segment(ink, clear, cut=False, reader=reader([4, 1, 7], 1.0)).parts) == 2
 
 
 def test_a_piece_read_clearly_as_one_digit_is_cut_by_the_reader_only_when_wide_and_its_parts_read_more_surely():
