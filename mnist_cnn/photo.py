@@ -7,8 +7,9 @@ scanners do, with OpenCV:
     paper:    the page is the bright region the desk's edge encloses (found on a copy with the pen and the ruling
               closed away); a whole page seen at an angle is warped flat, a page larger than the photo is masked
     ink:      the pen against the paper's local light (coloured ruling is paper to the brightest channel)
-    ruling:   the page turned upright by the angle that lines its printing up, then the long lines across it taken
-              away (an opening along each direction, whatever their spacing, width and colour)
+    ruling:   the page turned upright by the angle that lines its printing up (within 12 degrees, or up to 45 on a
+              notebook photographed askew), then the long lines across it taken away (an opening along each
+              direction, whatever their spacing, width and colour)
     writing:  the strongest cluster of strokes, cropped with a rim: the ink of one digit or a number
 
 and returns that crop as an ink map for `preprocess` to finish, or NOT_A_PAGE for pictures that are not such a
@@ -182,8 +183,8 @@ def upright_angle(ink: np.ndarray, wide: bool = False) -> float:
     """The angle (degrees) that turns the page's ruling level: the one whose rows (and columns) of ink change
     most sharply from one to the next, in the middle of the page, where no turned corner is cut off. Sharp
     changes are lines; light falling off across the page and noise in the shadows change the sums smoothly.
-    Sought within TURNED, every 0.25 degrees; `wide`, beyond TURNED and within TURNED_FAR, every degree, then
-    every 0.25 degrees around the best."""
+    Sought within TURNED, every 0.25 degrees; `wide`, beyond TURNED, every whole degree from TURNED + 1 to
+    TURNED_FAR, then every 0.25 degrees within 0.75 of the best."""
     small = resized(ink, 400)
     h, w = small.shape
     centre = (w / 2, h / 2)

@@ -1,12 +1,14 @@
 """Split a picture of a whole number ("2024") into its digits, left to right.
 
-Works on the ink map made by `preprocess.ink_of`, in four steps:
+Works on the ink map made by `preprocess.ink_of`, in five steps:
 
     connected strokes, without specks
     -> join strokes stacked above one another (the two strokes of a 4, the flag of a 5)
     -> join neighbours when the network reads them better as one digit than apart (a broken 8)
     -> cut pieces the network cannot read as one digit at their thinnest columns, into the parts it
-       reads best (touching digits)
+       reads best (touching digits), or as the number reader (`reader`) reads them
+    -> where the number reader, reading all the strokes at once, surely sees more digits than the cuts made,
+       cut them again as it reads them (`recount`: a 1 pressed into its neighbour)
 
 The network's judgement comes in as `confidence`: a function from pieces of ink to how sure the
 network is that each is one digit (all at once, so that the candidate cuts of a piece are read in one
@@ -108,15 +110,16 @@ part surely (PART_SURE) and more surely than it read the whole piece. Chosen on 
 as wide as tall; without "more surely than the whole" six such 0s were read "10", "03" or "02"."""
 
 RECOUNT_SURE = READER_SURE
-"""Where the number reader, reading the whole picture at once, is at least this sure of each digit and sees more
-digits than `segment` cut, the picture is cut again into the digits the reader read (`as_read`): a 1 pressed into
-its neighbour is lost by the cuts more often than by the reader seeing the whole number. Where the reader sees
-fewer, the cuts stand: the gaps between digits are surer than the reader (numbers with gaps lost 7 and gained 2 of
-600 when either count could win). Measured on numbers composed from the held-out training images
-(`benchmarks.read_numbers --held-out`, seeds 5 and 6, 600 of four digits and 300 each of two and six): touching
-four-digit numbers read exactly 547 -> 553 and 544 -> 561 (a wrong count of digits 6.0 -> 4.7 % and 7.5 -> 4.5 %),
-six-digit ones 253 -> 263 and 260 -> 270, two-digit ones 285 -> 284 and 289 -> 289, numbers with gaps 591 -> 591
-and 587 -> 586; the uncertainty drawings (seed 777, 150 of each kind) read as before."""
+"""Where the number reader, reading all of a number's strokes at once, is at least this sure of each digit and sees
+more digits than `segment` cut (two or more parts), the strokes are cut again into the digits the reader read
+(`recount`): a 1 pressed into its neighbour is lost by the cuts more often than by the reader seeing the whole
+number. Where the reader sees fewer, the cuts stand: the gaps between digits are surer than the reader (spaced
+numbers lost 6 and gained 2 of 600 when either count could win). Measured on numbers composed from the held-out
+training images (`benchmarks.read_numbers --held-out`, seeds 5 and 6, 600 of four digits and 300 each of two and
+six): touching four-digit numbers read exactly 547 -> 554 and 544 -> 560 (a wrong count of digits 6.0 -> 4.5 % and
+7.5 -> 4.7 %), six-digit ones 253 -> 263 and 260 -> 270, two-digit ones 285 -> 284 and 289 -> 289, numbers with
+gaps 591 -> 591 and 587 -> 586, in one stroke 524 -> 524 and 527 -> 527; touching numbers in a corner of a canvas
+three times as wide (seed 9, 300) 264 -> 269; the uncertainty drawings (seed 777, 150 of each kind) as before."""
 
 MOST_STROKES = 40
 """A picture with more separate strokes than this is not a row of digits: it is read as one picture."""
@@ -403,6 +406,21 @@ def as_read(ink: np.ndarray, read: "Read", confidence: Confidence) -> list[Part]
     return list(zip(parts, read.probabilities))
 
 
+def recount(pieces: Pieces, groups: list[frozenset[int]], parts: list[np.ndarray], read: list,
+            confidence: Confidence, reader: Reader) -> tuple[list[np.ndarray], list]:
+    """The parts cut again as the number reader reads all the strokes at once, where it surely sees more digits than
+    the cuts made (RECOUNT_SURE) and every part it gives holds a digit the network can read; else the parts as
+    they were."""
+    strokes = pieces.ink_of(frozenset().union(*groups))  # every digit's strokes, cropped to them, without specks
+    whole = reader(strokes)
+    if len(whole.digits) <= len(parts) or whole.sure < RECOUNT_SURE:
+        return parts, read
+    again = as_read(strokes, whole, confidence)
+    if min(confidence([part for part, _ in again])) <= 0:  # an empty slice: no digit the network can read
+        return parts, read
+    return [part for part, _ in again], [probabilities for _, probabilities in again]
+
+
 def segment(ink: np.ndarray, confidence: Confidence, cut: bool = True, reader: Reader | None = None) -> Segmentation:
     """The ink of each digit in the picture, left to right (none when there is none), and any doubt that the
     picture is a row of digits at all. Without `cut`, touching digits are not cut apart: each group of strokes is
@@ -429,9 +447,7 @@ def segment(ink: np.ndarray, confidence: Confidence, cut: bool = True, reader: R
     if doubt is None and shaded([pieces.box(group) for group in groups]):
         doubt = SHADED
     if doubt is None and cut and reader is not None and len(parts) > 1:
-        whole = reader(ink)
-        if len(whole.digits) > len(parts) and whole.sure >= RECOUNT_SURE:
-            parts, read = map(list, zip(*as_read(ink, whole, confidence)))
+        parts, read = recount(pieces, groups, parts, read, confidence, reader)
     if doubt is None:
         return Segmentation(parts, read=read)
     # not a row of digits: read it whole, and doubt it unless the network reads it clearly as one digit

@@ -38,16 +38,20 @@ def test_a_reader_sure_of_the_digits_it_sees_cuts_the_piece_into_that_many_carry
 
 
 def test_a_digit_the_cuts_lost_is_found_again_where_the_reader_sees_more_digits_in_the_whole_picture():
-    ink = np.zeros((60, 130), np.float32)
-    ink[5:55, 5:40] = ink[5:55, 70:120] = 1.0  # two clear pieces with a gap: a 1 pressed into one of them is lost
-    clear = lambda pieces: [0.99] * len(pieces)  # noqa: E731
+    # two clear pieces with a gap, in the top left of a wide canvas: a 1 pressed into one of them is lost
+    ink = np.zeros((150, 400), np.float32)
+    ink[20:70, 15:50] = ink[20:70, 80:130] = 1.0
+    clear = lambda pieces: [0.99 if piece.max() > 0 else 0.0 for piece in pieces]  # noqa: E731
 
-    def reader(digits: list[int], sure: float):  # what it reads in the whole picture; one digit in a piece
+    def reader(digits: list[int], sure: float):  # what it reads in the whole number; one digit in a piece
         return lambda piece: reader_of(digits if piece.shape[1] > 100 else [0], sure)(piece)
 
     found = segment(ink, clear, reader=reader([4, 1, 7], RECOUNT_SURE))
     assert len(found.parts) == 3
     assert [int(np.argmax(probabilities)) for probabilities in found.read] == [4, 1, 7]
+    # cut from the strokes, not from the canvas around them: every part holds ink, none is empty margin
+    assert all(part.max() > 0 for part in found.parts)
+    assert sum(part.shape[1] for part in found.parts) < 130
     # the reader unsure, or seeing fewer digits than the cuts (the gaps between pieces are surer), or a drawing in
     # progress (no cuts): the pieces stand
     assert len(segment(ink, clear, reader=reader([4, 1, 7], RECOUNT_SURE - 0.01)).parts) == 2
