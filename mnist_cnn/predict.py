@@ -167,16 +167,22 @@ class DigitClassifier:
         def confidence(pieces: list[np.ndarray]) -> list[float]:
             return [0.0 if result is None else result.confidence for result in judge_pieces(pieces)]
 
+        read: dict[tuple, Read] = {}
+
         def reader(piece: np.ndarray) -> Read:
-            return read_pieces(self.reader, [piece])[0]
+            # a number in one piece is read again whole by segment's recount: the same ink, read once
+            key = (piece.shape, piece.tobytes())
+            if key not in read:
+                read[key] = read_pieces(self.reader, [piece])[0]
+            return read[key]
 
         found = segment(ink, confidence, cut, reader if self.reader is not None else None)
         whole = len(found.parts) == 1
-        read = [None] if whole else found.read or [None] * len(found.parts)
+        chances = [None] if whole else found.read or [None] * len(found.parts)
         # touching digits the number reader read carry its probabilities; the others the network's own
         digits = [result if result is None or probabilities is None else self.prediction(result.model_input,
                                                                                             probabilities)
-                  for result, probabilities in zip(judge_pieces([ink] if whole else found.parts), read)]
+                  for result, probabilities in zip(judge_pieces([ink] if whole else found.parts), chances)]
         digits = [d for d in digits if d is not None]
         return Reading(digits, found.doubt if digits else None)
 

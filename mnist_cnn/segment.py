@@ -339,6 +339,24 @@ def best_cuts(edges: list[int], spans: list[tuple[int, int]], sure: dict, count:
     return cuts[::-1]
 
 
+def on_a_path(edges: list[int], spans: list[tuple[int, int]], count: int | None = None) -> list[tuple[int, int]]:
+    """Those of `spans` (in `cut_points`' order) that lie on some way of cutting the whole piece, from its first edge to
+    its last, into `count` parts (any number when None): the only ones `best_cuts` can choose, and the only ones
+    worth the network's reading."""
+    most = count or len(edges) - 1
+    reach = np.zeros((most + 1, len(edges)), bool)  # reach[p, e]: edge e is p parts from the first edge
+    reach[0, 0] = True
+    for i, j in spans:
+        reach[1:, j] |= reach[:-1, i]
+    left = np.zeros((most + 1, len(edges)), bool)  # left[q, e]: the last edge is q parts from edge e
+    left[0, -1] = True
+    for i, j in sorted(spans, reverse=True):
+        left[1:, i] |= left[:-1, j]
+    if count is None:
+        return [(i, j) for i, j in spans if reach[:-1, i].any() and left[:-1, j].any()]
+    return [(i, j) for i, j in spans if (reach[:-1, i] & left[::-1][1:, j]).any()]
+
+
 def cut_points(ink: np.ndarray) -> tuple[list[int], list[tuple[int, int]]]:
     """Where a piece may be cut: its edges and its thinnest columns (local minima of the ink per column, at most
     MOST_CUTS of them), and the spans between two of those as wide as a digit may be."""
@@ -381,6 +399,7 @@ def split_touching(ink: np.ndarray, confidence: Confidence, reader: Reader | Non
     if one:
         return [(ink, None)]
     edges, spans = cut_points(ink)
+    spans = on_a_path(edges, spans)
     sure = dict(zip(spans, confidence([ink[:, edges[i] : edges[j]] for i, j in spans])))
     cuts = best_cuts(edges, spans, sure)
     parts = [ink[:, edges[i] : edges[j]] for i, j in cuts]
@@ -394,8 +413,9 @@ def split_touching(ink: np.ndarray, confidence: Confidence, reader: Reader | Non
 def as_read(ink: np.ndarray, read: "Read", confidence: Confidence) -> list[Part]:
     """A piece cut into the digits the reader read in it, each part with the reader's probabilities: cut at the
     thinnest columns where the network is surest of the parts, or evenly where there is no such way."""
-    edges, spans = cut_points(ink)
     count = len(read.digits)
+    edges, spans = cut_points(ink)
+    spans = on_a_path(edges, spans, count)
     cuts = best_cuts(edges, spans, dict(zip(spans, confidence([ink[:, edges[i] : edges[j]] for i, j in spans]))),
                      count)
     if cuts:

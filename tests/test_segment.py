@@ -1,6 +1,8 @@
 """Reading whole numbers: segmentation into digits, on drawn numbers and on numbers composed from MNIST."""
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
 from benchmarks.read_numbers import read_numbers
@@ -14,10 +16,13 @@ from mnist_cnn.segment import (
     PART_SURE,
     SHADED,
     Pieces,
+    best_cuts,
+    cut_points,
     join_broken,
     join_stacked,
     layout_doubt,
     nested,
+    on_a_path,
     segment,
     shaded,
     split_touching,
@@ -262,3 +267,27 @@ def test_a_drawing_in_progress_is_read_without_cutting_touching_digits_apart(cla
     ImageDraw.Draw(picture).line([(60, 175), (picture.width - 60, 175)], fill=0, width=12)  # one stroke joins them
     assert classifier.read_number(picture).number == "23"
     assert len(classifier.read_number(picture, cut=False).digits) == 1
+
+
+@given(st.integers(40, 70), st.lists(st.integers(4, 230), min_size=1, max_size=12, unique=True),
+       st.sampled_from([None, 2, 3, 4, 5]), st.randoms(use_true_random=False))
+def test_cuts_are_chosen_from_the_spans_on_a_path_alone_as_from_them_all(height, minima, count, random):
+    # the network reads only the spans on some way of cutting the whole piece (into `count` parts): the cuts are
+    # the same as when it reads every span, and a span no such way uses is not read
+    width = 240
+    edges = [0, *sorted(minima), width]
+    spans = [(i, j) for j in range(1, len(edges)) for i in range(j)
+             if int(0.3 * height) <= edges[j] - edges[i] <= 1.6 * height]
+    sure = {span: random.random() for span in spans}
+    kept = on_a_path(edges, spans, count)
+    assert best_cuts(edges, kept, sure, count) == best_cuts(edges, spans, sure, count)
+    for i, j in set(spans) - set(kept):  # no cut through (i, j) reaches both ends in `count` parts
+        sure_without = {**sure, (i, j): 1.0}
+        assert (i, j) not in best_cuts(edges, spans, sure_without, count)
+
+
+def test_a_wide_piece_cut_into_four_reads_fewer_spans_than_there_are():
+    ink = np.zeros((50, 200), np.float32)
+    ink[5:45, ::9] = 1  # columns thin and thick in turn: many thinnest columns
+    edges, spans = cut_points(ink)
+    assert len(on_a_path(edges, spans, 4)) < len(spans)
