@@ -124,12 +124,13 @@ three times as wide (seed 9, 300) 264 -> 269; the uncertainty drawings (seed 777
 SURE_CUTS = 0.95
 """Where the network reads every part the cuts made at least this surely, the number reader must be at least this
 sure of each digit it sees (not RECOUNT_SURE) to cut the strokes again: such cuts are seldom wrong, and a reader
-70-95 % sure that sees a digit more there most often sees a 4 or a 6 as "11" or "13" ("8494" read "81194").
-Measured as RECOUNT_SURE was (held-out numbers, touching and with gaps, 600 of each): of the recounts it would have
-taken, seeds 5 and 6 lose 2 that mended a number and keep 7 that broke one from breaking it; seeds 7 and 8 (looked at
-only after choosing) 2 and 8. The neighbouring values, 0.9-0.99 for either share, gained 3-8 on each pair of
-seeds. Seed 9, every kind `benchmarks.read_numbers` composes (600 of four digits, 300 of each hard case): touching
-four-digit numbers read exactly 545 -> 546, two 284 -> 285, three 282 -> 281, five 271 -> 273, the rest as before."""
+less sure that sees a digit more there most often sees a 4 or a 6 as "11" or "13" ("8494" read "81194").
+Measured as RECOUNT_SURE was (held-out numbers, touching and with gaps, 600 of each): of the recounts taken before,
+this keeps 5 that broke a number from breaking it on seeds 5 and 6, and 6 on seeds 7 and 8 (looked at only after
+choosing), and loses none that mended one. The neighbouring values, 0.9-0.99 for either share, gained 3-8 on each
+pair of seeds. Seed 9, every kind `benchmarks.read_numbers` composes (600 of four digits, 300 of each hard case):
+touching four-digit numbers read exactly 545 -> 546, two 284 -> 285, three 282 -> 281, five 271 -> 273, the rest
+as before."""
 
 MOST_STROKES = 40
 """A picture with more separate strokes than this is not a row of digits: it is read as one picture."""
