@@ -363,7 +363,7 @@ def on_a_path(edges: list[int], spans: list[tuple[int, int]], count: int | None 
     left[0, -1] = True
     for i, j in sorted(spans, reverse=True):
         left[1:, i] |= left[:-1, j]
-    if count is None:
+    if not count:
         return [(i, j) for i, j in spans if reach[:-1, i].any() and left[:-1, j].any()]
     return [(i, j) for i, j in spans if (reach[:-1, i] & left[::-1][1:, j]).any()]
 

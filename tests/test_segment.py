@@ -287,7 +287,10 @@ def test_cuts_are_chosen_from_the_spans_on_a_path_alone_as_from_them_all(height,
 
 
 def test_a_wide_piece_cut_into_four_reads_fewer_spans_than_there_are():
-    ink = np.zeros((50, 200), np.float32)
-    ink[5:45, ::9] = 1  # columns thin and thick in turn: many thinnest columns
+    x = np.arange(120)
+    ink = np.zeros((50, 120), np.float32)
+    ink[5:45] = (np.sin(x / 3) > 0) * (0.5 + 0.5 * np.cos(0.37 * x))  # strokes of uneven weight: many thin columns
     edges, spans = cut_points(ink)
-    assert len(on_a_path(edges, spans, 4)) < len(spans)
+    kept = on_a_path(edges, spans, 4)
+    assert 0 < len(kept) < len(spans)
+    assert best_cuts(edges, kept, dict.fromkeys(kept, 0.9), 4)
