@@ -11,10 +11,12 @@ from harness.people import draw_number
 from mnist_cnn.config import UNSURE_BELOW
 from mnist_cnn.segment import (
     MIXED_SIZES,
+    NARROWEST,
     NESTED,
     OFF_LINE,
     PART_SURE,
     SHADED,
+    WIDEST,
     Pieces,
     best_cuts,
     cut_points,
@@ -277,7 +279,7 @@ def test_cuts_are_chosen_from_the_spans_on_a_path_alone_as_from_them_all(height,
     width = 240
     edges = [0, *sorted(minima), width]
     spans = [(i, j) for j in range(1, len(edges)) for i in range(j)
-             if int(0.3 * height) <= edges[j] - edges[i] <= 1.6 * height]
+             if max(2, int(NARROWEST * height)) <= edges[j] - edges[i] <= WIDEST * height]
     sure = {span: random.random() for span in spans}
     kept = on_a_path(edges, spans, count)
     assert best_cuts(edges, kept, sure, count) == best_cuts(edges, spans, sure, count)

@@ -37,15 +37,26 @@ def test_a_reader_sure_of_the_digits_it_sees_cuts_the_piece_into_that_many_carry
     assert [p for _, p in split_touching(two_blobs(), unsure_whole, reader_of([4, 1], READER_SURE - 0.01))] == [None]
 
 
-def test_a_digit_the_cuts_lost_is_found_again_where_the_reader_sees_more_digits_in_the_whole_picture():
-    # two clear pieces with a gap, in the top left of a wide canvas: a 1 pressed into one of them is lost
+def two_pieces_on_a_wide_canvas() -> np.ndarray:
+    """Two clear pieces with a gap, in the top left of a wide canvas (35 and 50 px wide)."""
     ink = np.zeros((150, 400), np.float32)
     ink[20:70, 15:50] = ink[20:70, 80:130] = 1.0
-    clear = lambda pieces: [0.9 if piece.max() > 0 else 0.0 for piece in pieces]  # noqa: E731
+    return ink
 
-    def reader(digits: list[int], sure: float):  # what it reads in the whole number; one digit in a piece
-        return lambda piece: reader_of(digits if piece.shape[1] > 100 else [0], sure)(piece)
 
+def whole_number_reader(digits: list[int], sure: float):
+    """A reader that reads `digits` in the whole number (wider than 100 px) and one digit in a piece."""
+    return lambda piece: reader_of(digits if piece.shape[1] > 100 else [0], sure)(piece)
+
+
+def reading_pieces(surely: float):
+    """A network that reads every piece holding ink this surely."""
+    return lambda pieces: [surely if piece.max() > 0 else 0.0 for piece in pieces]
+
+
+def test_a_digit_the_cuts_lost_is_found_again_where_the_reader_sees_more_digits_in_the_whole_picture():
+    # a 1 pressed into one of the two pieces is lost by the cuts
+    ink, clear, reader = two_pieces_on_a_wide_canvas(), reading_pieces(0.9), whole_number_reader
     found = segment(ink, clear, reader=reader([4, 1, 7], RECOUNT_SURE))
     assert len(found.parts) == 3
     assert [int(np.argmax(probabilities)) for probabilities in found.read] == [4, 1, 7]
@@ -62,19 +73,13 @@ def test_a_digit_the_cuts_lost_is_found_again_where_the_reader_sees_more_digits_
 def test_cuts_the_network_reads_surely_are_cut_again_only_by_a_reader_nearly_certain():
     # the same two pieces, each read 99 % surely: a reader 70-95 % sure of a digit more (a 4 seen as "11") is not
     # enough to cut them again
-    ink = np.zeros((150, 400), np.float32)
-    ink[20:70, 15:50] = ink[20:70, 80:130] = 1.0
-    sure = lambda pieces: [0.99 if piece.max() > 0 else 0.0 for piece in pieces]  # noqa: E731
-
-    def reader(sure_of: float):
-        return lambda piece: reader_of([4, 1, 7] if piece.shape[1] > 100 else [0], sure_of)(piece)
-
-    assert len(segment(ink, sure, reader=reader(SURE_CUTS - 0.01)).parts) == 2
-    assert len(segment(ink, sure, reader=reader(SURE_CUTS)).parts) == 3
+    ink, sure = two_pieces_on_a_wide_canvas(), reading_pieces(0.99)
+    assert len(segment(ink, sure, reader=whole_number_reader([4, 1, 7], SURE_CUTS - 0.01)).parts) == 2
+    assert len(segment(ink, sure, reader=whole_number_reader([4, 1, 7], SURE_CUTS)).parts) == 3
     # one of the two read less surely (the narrower 99 %, the wider 90 %): the cuts are doubtful, RECOUNT_SURE will do
     one_less = lambda pieces: [0.0 if piece.max() == 0 else 0.99 if piece.shape[1] < 45 else 0.9  # noqa: E731
                                for piece in pieces]
-    assert len(segment(ink, one_less, reader=reader(SURE_CUTS - 0.01)).parts) == 3
+    assert len(segment(ink, one_less, reader=whole_number_reader([4, 1, 7], SURE_CUTS - 0.01)).parts) == 3
 
 
 def test_a_piece_read_clearly_as_one_digit_is_cut_by_the_reader_only_when_wide_and_its_parts_read_more_surely():
